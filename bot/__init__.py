@@ -1,0 +1,1 @@
+"""sysbot: run `systems` stock-and-flow models from Slack, a terminal or a JSON API."""

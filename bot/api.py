@@ -1,0 +1,114 @@
+"""The JSON HTTP API: POST {"definition": ..., "rounds": ...} and get the run back."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from flask import Request, Response
+
+from bot.model import Limits, ModelError, run_definition
+from bot.render.data import error_json, result_json
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Max-Age": "3600",
+}
+
+
+def max_body_bytes() -> int:
+    try:
+        return int(os.environ.get("SYSBOT_MAX_BODY_BYTES", "65536"))
+    except ValueError:
+        return 65536
+
+
+def handle_api(request: Request) -> Response:
+    """Answer one API request; every outcome is JSON with CORS headers."""
+    if request.method == "OPTIONS":
+        return Response(status=204, headers=CORS_HEADERS)
+    if request.method != "POST":
+        return _reply(
+            _error("Use POST with a JSON body.", 'Send {"definition": "..."}.'),
+            405,
+            {"Allow": "POST, OPTIONS"},
+        )
+    limit = max_body_bytes()
+    if (request.content_length or 0) > limit:
+        return _reply(_error(f"The body is larger than {limit:,} bytes."), 413)
+    body = request.stream.read(limit + 1)
+    if len(body) > limit:
+        return _reply(_error(f"The body is larger than {limit:,} bytes."), 413)
+    try:
+        definition, rounds, overrides = _read_body(request, body)
+        result = run_definition(definition, rounds, overrides, Limits.from_env())
+    except ModelError as error:
+        return _reply(error_json(error), 400)
+    return _reply(result_json(result), 200)
+
+
+def _read_body(request: Request, body: bytes) -> tuple[str, int | None, dict | None]:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ModelError("The body is not UTF-8 text.") from None
+    if request.mimetype == "application/json":
+        return _read_json(text)
+    return text, _query_rounds(request), None
+
+
+def _read_json(text: str) -> tuple[str, int | None, dict | None]:
+    try:
+        payload = json.loads(text)
+    except ValueError as exc:
+        raise ModelError(
+            f"The body is not valid JSON: {exc.msg} at character {exc.pos}.",
+            hint='Send {"definition": "[a] > b @ 5", "rounds": 10}.',
+        ) from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("definition"), str):
+        raise ModelError(
+            'The JSON body needs a "definition" string.',
+            hint='Send {"definition": "[a] > b @ 5", "rounds": 10}.',
+        )
+    rounds = payload.get("rounds")
+    if rounds is not None and (isinstance(rounds, bool) or not isinstance(rounds, int)):
+        raise ModelError('"rounds" must be a whole number.', hint='For example "rounds": 20.')
+    overrides = payload.get("overrides")
+    if overrides is not None and not _is_override_map(overrides):
+        raise ModelError(
+            '"overrides" must map stock names to numbers.',
+            hint='For example "overrides": {"Engineers": 5}.',
+        )
+    return payload["definition"], rounds, _as_text(overrides)
+
+
+def _is_override_map(value) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(v, int | float | str) and not isinstance(v, bool) for v in value.values()
+    )
+
+
+def _as_text(overrides: dict | None) -> dict | None:
+    return None if overrides is None else {str(k): str(v) for k, v in overrides.items()}
+
+
+def _query_rounds(request: Request) -> int | None:
+    value = request.args.get("rounds")
+    if value is None:
+        return None
+    if not value.lstrip("-").isdigit():
+        raise ModelError(f"`rounds={value}` is not a whole number.", hint="For example ?rounds=20.")
+    return int(value)
+
+
+def _error(message: str, hint: str | None = None) -> dict:
+    return error_json(ModelError(message, hint=hint))
+
+
+def _reply(payload: dict, status: int, extra: dict | None = None) -> Response:
+    headers = {**CORS_HEADERS, **(extra or {})}
+    return Response(
+        json.dumps(payload, ensure_ascii=False), status, headers, mimetype="application/json"
+    )

@@ -1,0 +1,92 @@
+"""The `sysbot` command: run models in a terminal and start the local server."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+EXIT_MODEL_ERROR = 1
+EXIT_USAGE = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    return args.command(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sysbot", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run a model file (or - for stdin) and print it")
+    run.add_argument("file", nargs="?", default="-", help="model file, or - for stdin")
+    run.add_argument("-r", "--rounds", type=int, default=None, help="rounds to run (default 10)")
+    run.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="STOCK=VALUE",
+        help="set a stock's initial value (repeatable)",
+    )
+    run.set_defaults(command=_run)
+
+    serve = commands.add_parser("serve", help="start the local server (JSON API)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.set_defaults(command=_serve)
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.model import ModelError, run_definition
+    from bot.render.data import error_json, result_csv, result_json
+    from bot.render.text import error_text, table_text
+
+    try:
+        definition = sys.stdin.read() if args.file == "-" else _read_file(args.file)
+        overrides = dict(_split_override(item) for item in args.set)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"sysbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = run_definition(definition, args.rounds, overrides)
+    except ModelError as error:
+        if args.format == "json":
+            print(json.dumps(error_json(error), ensure_ascii=False))
+        print(error_text(error), file=sys.stderr)
+        return EXIT_MODEL_ERROR
+    output = {"table": table_text, "csv": result_csv}.get(args.format)
+    print(
+        json.dumps(result_json(result), ensure_ascii=False)
+        if output is None
+        else output(result).rstrip("\n")
+    )
+    for warning in result.warnings if args.format == "table" else []:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _read_file(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def _split_override(item: str) -> tuple[str, str]:
+    name, equals, value = item.partition("=")
+    if not equals or not name.strip():
+        raise ValueError(f"--set wants STOCK=VALUE, not `{item}`")
+    return name.strip(), value.strip()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bot.local.server import serve
+
+    serve(args.host, args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Running the bot locally, with no Slack workspace and no cloud project."""

@@ -1,0 +1,111 @@
+"""Changing a definition the way a rerun asks: new initial values and replaced flow lines.
+
+Edits are made to the text, so the definition shown and stored for the next rerun is always
+exactly the model that ran.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from bot.model.errors import ModelError
+from bot.model.source import is_blank_or_comment, split_parts, stock_name
+
+_VALUE = re.compile(r"-?(\d+(\.\d+)?|inf)")
+
+
+def apply_overrides(definition: str, overrides: Mapping[str, str]) -> str:
+    """Set each named stock's initial value, in place where it has one, else on a new line."""
+    lines = definition.split("\n")
+    known = _stock_names(lines)
+    for name, value in overrides.items():
+        _check_override(name, value, known)
+        if not _replace_initial(lines, name, value):
+            lines.append(f"{name}({_literal(value)})")
+    return "\n".join(lines)
+
+
+def _check_override(name: str, value: str, known: dict[str, bool]) -> None:
+    if name not in known:
+        close = [n for n in known if n.lower() == name.lower()]
+        hint = f"Did you mean `{close[0]}`?" if close else f"Stocks: {', '.join(known)}."
+        raise ModelError(f"There is no stock called `{name}` to set to {value}.", hint=hint)
+    if known[name]:
+        raise ModelError(
+            f"`{name}` is an infinite stock; its value can't be set.",
+            hint="Set the value of a stock without brackets.",
+        )
+    if not _VALUE.fullmatch(value):
+        raise ModelError(
+            f"`{value}` is not a number, so `{name}` can't be set to it.",
+            hint=f"Write a number, like `{name}=10` or `{name}=2.5`.",
+        )
+
+
+def _literal(value: str) -> str:
+    # systems reads `-` as an operator, so a negative value must be written as a subtraction.
+    return f"0 - {value[1:]}" if value.startswith("-") else value
+
+
+def _stock_names(lines: list[str]) -> dict[str, bool]:
+    """Stock names in order, each mapped to whether it is infinite."""
+    names: dict[str, bool] = {}
+    for line in lines:
+        if is_blank_or_comment(line):
+            continue
+        parts = split_parts(line)
+        for segment in (parts.source, parts.destination):
+            if segment is not None and segment.stripped:
+                names.setdefault(stock_name(segment), segment.stripped.startswith("["))
+    return names
+
+
+def _replace_initial(lines: list[str], name: str, value: str) -> bool:
+    pattern = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}\s*\(")
+    for index, line in enumerate(lines):
+        if is_blank_or_comment(line):
+            continue
+        head = line.split("@", 1)[0]
+        match = pattern.search(head)
+        if match:
+            lines[index] = _with_first_param(line, match.end(), _literal(value))
+            return True
+    return False
+
+
+def _with_first_param(line: str, start: int, value: str) -> str:
+    """Replace the text between `(` at start-1 and its first top-level `,` or `)`."""
+    depth = 0
+    for end in range(start, len(line)):
+        char = line[end]
+        if char == "(":
+            depth += 1
+        elif char in ",)" and depth == 0:
+            return line[:start] + value + line[end:]
+        elif char == ")":
+            depth -= 1
+    return line[:start] + value + ")"
+
+
+def flow_key(line: str) -> tuple[str, str] | None:
+    """(source, destination) of a flow line, or None when the line is not a flow."""
+    if is_blank_or_comment(line):
+        return None
+    parts = split_parts(line)
+    if parts.destination is None or parts.rate is None or not parts.destination.stripped:
+        return None
+    return stock_name(parts.source), stock_name(parts.destination)
+
+
+def merge_flow_lines(definition: str, new_lines: list[str]) -> str:
+    """Replace each flow with the same source and destination as a new line, or add it."""
+    lines = definition.split("\n")
+    for new_line in new_lines:
+        key = flow_key(new_line)
+        match = next((i for i, line in enumerate(lines) if key and flow_key(line) == key), None)
+        if match is None:
+            lines.append(new_line.strip())
+        else:
+            lines[match] = new_line.strip()
+    return "\n".join(lines)

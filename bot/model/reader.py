@@ -1,0 +1,119 @@
+"""Reading a definition and its options out of text as it arrives from Slack or a terminal."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from bot.model.errors import ModelError
+
+# Slack wraps mentions, channels and links in <...>; a human's own < and > arrive as &lt; &gt;,
+# so markup must be resolved before unescaping.
+_SLACK_MARKUP = re.compile(r"<([@#!][^<>|]*|[a-z][a-z0-9+.-]*:[^<>|\s]*)(?:\|([^<>]*))?>", re.I)
+_FENCE = re.compile(r"```([^\n`]*\n)?(.*?)```", re.S)
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+_FENCE_TAGS = {"systems", "system", "sys", "text", "txt", "plaintext", "plain", "model"}
+_ROUNDS = re.compile(
+    r"(?<![\w-])(?:--rounds|-r|rounds)(?:\s*[=:]\s*|\s+)(-?\d+(?:\.\d*)?)(?![\w.])", re.I
+)
+_OVERRIDE = re.compile(
+    r"(?<![\w.(])([A-Za-z][A-Za-z0-9_]*)\s*=\s*(-?(?:\d+(?:\.\d+)?|inf))(?![\w.])"
+)
+_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+@dataclass
+class ModelRequest:
+    """What a person asked for: a definition plus the options written around it."""
+
+    definition: str
+    rounds: int | None = None
+    overrides: dict[str, str] = field(default_factory=dict)
+    fenced: bool = False
+    fence_tag: str | None = None
+
+
+def normalize_text(text: str) -> str:
+    """Undo what chat clients do to text: markup, entities, odd spaces, quotes, line endings."""
+    text = _SLACK_MARKUP.sub(_markup_replacement, text)
+    text = html.unescape(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text)
+    return text.translate(_QUOTES)
+
+
+def _markup_replacement(match: re.Match) -> str:
+    target, label = match.group(1), match.group(2)
+    if target.startswith("@"):
+        return ""
+    if label:
+        return ("#" + label) if target.startswith("#") else label
+    return target
+
+
+def read_request(text: str) -> ModelRequest:
+    """Split raw text into the definition and its options (`rounds=N`, `Name=value`).
+
+    With a fenced block the definition is inside it and the text outside holds the options;
+    without one, options are taken out of the text and `;` separates lines.
+    """
+    text = normalize_text(text)
+    fences = list(_FENCE.finditer(text))
+    if fences:
+        tag, body = _fence_body(fences[0])
+        outside = _FENCE.sub("\n", text)
+        rounds, _ = _take_rounds(outside)
+        overrides, _ = _take_overrides(outside)
+        return ModelRequest(body, rounds, overrides, True, tag)
+    text = _INLINE_CODE.sub(lambda m: m.group(1), text)
+    rounds, text = _take_rounds(text)
+    overrides, text = _take_overrides(text)
+    definition = "\n".join(line.rstrip() for line in text.replace(";", "\n").split("\n"))
+    return ModelRequest(definition.strip("\n"), rounds, overrides, False, None)
+
+
+def _fence_body(match: re.Match) -> tuple[str | None, str]:
+    first, body = match.group(1), match.group(2)
+    if first is None:
+        return None, body.strip("\n")
+    word = first.strip()
+    if word.lower() in _FENCE_TAGS:
+        return word.lower(), body.strip("\n")
+    return None, (first + body).strip("\n")
+
+
+def _take_rounds(text: str) -> tuple[int | None, str]:
+    """The last `rounds` option wins, as it does on a command line."""
+    matches = list(_ROUNDS.finditer(text))
+    if not matches:
+        return None, text
+    value = matches[-1].group(1)
+    if not value.lstrip("-").isdigit():
+        raise ModelError(
+            f"`rounds={value}` is not a whole number of rounds.",
+            hint="Write the number of rounds as a whole number, for example `rounds=20`.",
+        )
+    return int(value), _ROUNDS.sub(" ", text)
+
+
+def _take_overrides(text: str) -> tuple[dict[str, str], str]:
+    overrides = {m.group(1): m.group(2) for m in _OVERRIDE.finditer(text)}
+    return overrides, _OVERRIDE.sub(" ", text)
+
+
+def looks_like_model(request: ModelRequest) -> bool:
+    """Whether text in a busy channel is plausibly a model, so the bot stays quiet otherwise."""
+    if request.fence_tag in {"systems", "system", "sys", "model"}:
+        return True
+    return any(_is_flow_line(line) for line in request.definition.split("\n"))
+
+
+_FLOW_LINE = re.compile(r"^\s*\[?[A-Za-z][\w ]*\]?(\([^)]*\))?\s*>\s*\[?[A-Za-z][\w ]*\]?.*@")
+
+
+def _is_flow_line(line: str) -> bool:
+    return bool(_FLOW_LINE.match(line))

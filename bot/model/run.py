@@ -1,0 +1,260 @@
+"""Running a definition with `systems` under limits, with every failure explained."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from systems import lexer
+from systems.errors import CircularReferences, InvalidFormula, ParseException
+from systems.models import State
+from systems.parse import parse
+
+from bot.model import diagnose, surprises
+from bot.model.diagnose import Located
+from bot.model.edit import apply_overrides
+from bot.model.errors import ModelError
+from bot.model.limits import Limits
+from bot.model.prepare import prepare_definition
+from bot.model.source import (
+    find_word,
+    is_blank_or_comment,
+    paren_depth,
+    split_parts,
+    stock_name,
+)
+
+
+@dataclass
+class RunResult:
+    """Stocks round by round, exactly as `systems` computes them."""
+
+    definition: str
+    rounds: int
+    stocks: list[str]
+    rows: list[list] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def columns(self) -> list[str]:
+        return ["round", *self.stocks]
+
+
+def run_definition(
+    definition: str,
+    rounds: int | None = None,
+    overrides: Mapping[str, str] | None = None,
+    limits: Limits | None = None,
+) -> RunResult:
+    """Parse and run `definition`; raise ModelError, and nothing else, when it can't be run."""
+    limits = limits or Limits.from_env()
+    rounds = _check_rounds(limits.default_rounds if rounds is None else rounds, limits)
+    _check_size(definition, limits)
+    definition, warnings = prepare_definition(definition)
+    if overrides:
+        _build(definition, limits)  # the unchanged model must be sound before it is edited
+        definition = apply_overrides(definition, overrides)
+    model, located, lexed, flow_lines = _build(definition, limits)
+    warnings += surprises.reading_warnings(located.lines, lexed)
+    snapshots, stop_note = _simulate(model, rounds, limits, located, flow_lines)
+    warnings += surprises.value_warnings(model, snapshots, flow_lines)
+    stocks = [stock.name for stock in model.stocks if stock.show]
+    rows = [[index, *(state[name] for name in stocks)] for index, state in enumerate(snapshots)]
+    if stop_note:
+        warnings.append(stop_note)
+    return RunResult(definition, rounds, stocks, rows, warnings, truncated=bool(stop_note))
+
+
+def _check_rounds(rounds: int, limits: Limits) -> int:
+    if isinstance(rounds, bool) or not isinstance(rounds, int):
+        raise ModelError(
+            f"Rounds must be a whole number, not `{rounds}`.",
+            hint=f"Use a number from 0 to {limits.max_rounds}, like `rounds=20`.",
+        )
+    if not 0 <= rounds <= limits.max_rounds:
+        raise ModelError(
+            f"{rounds} rounds is outside the limit of 0 to {limits.max_rounds}.",
+            hint=f"Ask for at most {limits.max_rounds} rounds.",
+        )
+    return rounds
+
+
+def _check_size(definition: str, limits: Limits) -> None:
+    if not definition.strip():
+        raise ModelError("The model is empty.", hint=diagnose.SYNTAX)
+    if len(definition) > limits.max_definition_chars:
+        raise ModelError(
+            f"The model is {len(definition):,} characters long; the limit is "
+            f"{limits.max_definition_chars:,}.",
+            hint="Split it into smaller models, or shorten stock names.",
+        )
+
+
+def _build(definition: str, limits: Limits):
+    """Lex line by line (so every error has a line), then let `systems` build the model."""
+    located = Located(definition)
+    lexed, flow_lines = _lex_lines(located, limits)
+    try:
+        model = parse(definition, tracebacks=False)
+    except ParseException as exc:
+        raise diagnose.explain_parse_error(located, exc) from None
+    except Exception as exc:  # systems raises bare exceptions from inside its lexer
+        raise diagnose.unexpected(located, exc) from None
+    _check_flows_complete(model, located, flow_lines)
+    try:
+        model.validate()
+    except InvalidFormula as exc:
+        raise diagnose.explain_formula(located, exc) from None
+    except CircularReferences as exc:
+        raise diagnose.explain_cycle(located, exc) from None
+    except Exception as exc:
+        raise diagnose.unexpected(located, exc) from None
+    return model, located, lexed, flow_lines
+
+
+def _check_flows_complete(model, located: Located, flow_lines: list[int]) -> None:
+    for index, flow in enumerate(model.flows):
+        if flow.source is None or flow.destination is None:
+            raise diagnose.incomplete_flow(located, flow_lines[index])
+
+
+def _lex_lines(located: Located, limits: Limits) -> tuple[dict[int, list], list[int]]:
+    lexed: dict[int, list] = {}
+    flow_lines: list[int] = []
+    names: set[str] = set()
+    for number, line in enumerate(located.lines, start=1):
+        if is_blank_or_comment(line):
+            continue
+        _check_nesting(located, number, line, limits)
+        try:
+            _, tokens = lexer.lex(line)
+        except Exception as exc:
+            raise diagnose.explain_line(located, number, exc) from None
+        lexed[number] = tokens[0][2] if tokens else []
+        if any(token[0] == lexer.TOKEN_FLOW for token in lexed[number]):
+            flow_lines.append(number)
+        names.update(_line_stock_names(line))
+        if len(names) > limits.max_stocks:
+            raise located.error(
+                f"The model has more than {limits.max_stocks:,} stocks.",
+                number,
+                None,
+                "Split it into smaller models.",
+            )
+    return lexed, flow_lines
+
+
+def _line_stock_names(line: str) -> list[str]:
+    parts = split_parts(line)
+    return [stock_name(s) for s in (parts.source, parts.destination) if s and s.stripped]
+
+
+def _check_nesting(located: Located, number: int, line: str, limits: Limits) -> None:
+    # systems recurses once per level while computing, so deep nesting would exhaust the stack.
+    if paren_depth(line) > limits.max_nesting:
+        raise located.error(
+            f"Parentheses are nested more than {limits.max_nesting} deep.",
+            number,
+            line.find("("),
+            "Simplify the formula.",
+        )
+
+
+def _simulate(model, rounds: int, limits: Limits, located: Located, flow_lines: list[int]):
+    """`Model.run`'s own loop, with a clock and an overflow guard between rounds."""
+    deadline = time.monotonic() + limits.time_budget_seconds
+    try:
+        state = State(model)
+    except Exception as exc:
+        raise _explain_runtime(exc, located, model, {}, 0, flow_lines) from None
+    snapshots = [state.snapshot()]
+    for round_number in range(1, rounds + 1):
+        if time.monotonic() > deadline:
+            return snapshots, (
+                f"Stopped after round {round_number - 1} of {rounds}: the run took longer than "
+                f"{limits.time_budget_seconds:g} s."
+            )
+        try:
+            state.advance()
+        except OverflowError:
+            return snapshots, _overflow_note(model, snapshots[-1], round_number, rounds)
+        except Exception as exc:
+            raise _explain_runtime(
+                exc, located, model, snapshots[-1], round_number, flow_lines
+            ) from None
+        snapshots.append(state.snapshot())
+    return snapshots, None
+
+
+def _culprit(model, state: dict) -> int | None:
+    """Index of the first flow that fails on `state`, to point at its line."""
+    for index, flow in enumerate(model.flows):
+        try:
+            flow.change(state, state[flow.source.name], state[flow.destination.name])
+        except Exception:
+            return index
+    return None
+
+
+def _overflow_note(model, state: dict, round_number: int, rounds: int) -> str:
+    index = _culprit(model, state)
+    if index is not None:
+        flow = model.flows[index]
+        what = f"the flow from `{flow.source.name}` to `{flow.destination.name}`"
+    else:
+        what = "a value"
+    visible = [s.name for s in model.stocks if s.show and _finite(state[s.name])]
+    biggest = max(visible, key=lambda name: abs(state[name]), default=None)
+    size = f" (`{biggest}` was already {_approximately(state[biggest])})" if biggest else ""
+    return (
+        f"Stopped at round {round_number} of {rounds}: {what} outgrew floating point{size}. "
+        f"Rows up to round {round_number - 1} are shown."
+    )
+
+
+def _finite(value) -> bool:
+    return isinstance(value, int) or math.isfinite(value)
+
+
+def _approximately(value) -> str:
+    """Python ints grow past what a float can hold, so they can't be formatted with `g`."""
+    if isinstance(value, int) and abs(value) > 10**15:
+        return f"about 10^{len(str(abs(value))) - 1}"
+    return f"{value:.3g}"
+
+
+def _explain_runtime(exc, located, model, state, round_number, flow_lines) -> ModelError:
+    if isinstance(exc, InvalidFormula):
+        index = _culprit(model, state) if state else None
+        line = flow_lines[index] if index is not None and index < len(flow_lines) else None
+        return diagnose.explain_formula(located, exc, line)
+    if isinstance(exc, ZeroDivisionError):
+        message = "Division by zero"
+        hint = "A stock you divide by is 0 at that point; guard it or divide by a number."
+    else:
+        message, hint = f"`systems` failed: {diagnose.plain(exc)}", None
+    if not round_number:
+        name = _failing_initial(model)
+        line = diagnose.first_declaration(located, name) if name else None
+        column = find_word(located.lines[line - 1], name) if line else None
+        return located.error(
+            f"{message} while setting the initial value of `{name}`.", line or 1, column, hint
+        )
+    index = _culprit(model, state)
+    line = flow_lines[index] if index is not None and index < len(flow_lines) else None
+    column = split_parts(located.lines[line - 1]).rate.stripped_start if line else None
+    return located.error(f"{message} in round {round_number}.", line or 1, column, hint)
+
+
+def _failing_initial(model) -> str | None:
+    state: dict = {}
+    for stock in model.stocks:
+        try:
+            state[stock.name] = stock.initial.compute(state)
+            stock.maximum.compute(state)
+        except Exception:
+            return stock.name
+    return None
