@@ -1,0 +1,307 @@
+"""Block Kit messages for runs, comparisons and errors, always inside Slack's limits."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from bot.model import ModelError, RunResult
+from bot.model.diff import StockChange
+from bot.render.numbers import display_number
+from bot.render.text import error_text
+
+TABLE_MAX_ROWS = 100  # header included
+TABLE_MAX_COLUMNS = 20  # round included
+CHART_MAX_SERIES = 6
+CHART_MAX_POINTS = 20
+CHART_NAME_CHARS = 20
+CONTEXT_MAX_ELEMENTS = 10
+TEXT_CHUNK = 2900
+COMPARISON_MAX_ROWS = 30
+FALLBACK_TEXT_CHARS = 3000
+
+ACTION_MORE_ROUNDS = "sysbot_more_rounds"
+ACTION_EDIT = "sysbot_edit_rerun"
+ACTION_CSV = "sysbot_csv"
+
+# How far a message falls back when Slack refuses its blocks (the new blocks are rolling out).
+FULL, WITHOUT_CHART, PLAIN_TABLE = 0, 1, 2
+
+
+def run_message(
+    result: RunResult,
+    *,
+    heading: str | None = None,
+    changes: list[StockChange] | None = None,
+    fallback: int = FULL,
+    max_rounds: int = 1000,
+) -> dict:
+    """`text` and `blocks` for one run: summary, comparison, table, chart, notes, buttons."""
+    blocks = [_section(_summary(result, heading))]
+    if changes:
+        blocks += _preformatted(comparison_text(changes))
+    if fallback >= PLAIN_TABLE:
+        blocks += _preformatted(_plain_table(result))
+    else:
+        blocks.append(table_block(result))
+    chart = chart_block(result) if fallback == FULL else None
+    if chart:
+        blocks.append(chart)
+    notes = _notes(result, chart is not None, fallback)
+    if notes:
+        blocks.append(_context(notes))
+    blocks.append(_buttons(result, max_rounds))
+    return {"text": summary_text(result, heading), "blocks": blocks}
+
+
+def error_message(error: ModelError, definition: str, heading: str | None = None) -> dict:
+    """The error with a caret under the column, the hint, and the user's definition echoed."""
+    title = f"{heading}\n" if heading else ""
+    blocks = [_section(f"{title}:warning: *{_escape(error.message)}*")]
+    blocks += _preformatted(_located_text(error))
+    if error.hint:
+        blocks.append(_context([f"*Hint:* {_escape(error.hint)}"]))
+    if definition.strip():
+        blocks.append(_context(["Your model, as you sent it:"]))
+        blocks += _preformatted(definition)
+    return {"text": f"{title}{error_text(error)}"[:FALLBACK_TEXT_CHARS], "blocks": blocks}
+
+
+def summary_text(result: RunResult, heading: str | None = None) -> str:
+    """The notification and screen-reader text: final values in words."""
+    finals = ", ".join(f"{name} {display_number(value)}" for name, value in _finals(result))
+    lead = f"{heading} " if heading else ""
+    text = f"{lead}After {_rounds_ran(result)} rounds: {finals or 'no visible stocks'}."
+    if result.truncated:
+        text += " The run was cut short."
+    return text[:FALLBACK_TEXT_CHARS]
+
+
+def comparison_text(changes: list[StockChange]) -> str:
+    header = ["Stock", "before", "after", "change", "first differs"]
+    shown = changes
+    if len(changes) > COMPARISON_MAX_ROWS:
+        shown = [c for c in changes if c.first_divergence is not None][:COMPARISON_MAX_ROWS]
+    rows = [
+        [c.name, _maybe(c.before), _maybe(c.after), _signed(c.change), _divergence(c)]
+        for c in shown
+    ]
+    text = "Compared with the run before:\n" + _aligned([header, *rows], right_from=1)
+    hidden = len(changes) - len(shown)
+    return text + (f"\n…and {hidden} more stocks (in the CSV)." if hidden else "")
+
+
+def table_block(result: RunResult) -> dict:
+    stocks = result.stocks[: TABLE_MAX_COLUMNS - 1]
+    header = [_cell("round"), *(_cell(name) for name in stocks)]
+    body = [
+        [_cell(str(row[0])), *(_cell(display_number(v)) for v in row[1 : len(stocks) + 1])]
+        for row in sample(result.rows, TABLE_MAX_ROWS - 1)
+    ]
+    settings = [{"align": "right"} for _ in header]
+    return {"type": "table", "column_settings": settings, "rows": [header, *body]}
+
+
+def chart_block(result: RunResult) -> dict | None:
+    """A line chart of up to 6 stocks over up to 20 sampled rounds, or None if nothing plots."""
+    rows = sample(result.rows, CHART_MAX_POINTS)
+    categories = [str(row[0]) for row in rows]
+    series = []
+    for index, name in enumerate(result.stocks[:CHART_MAX_SERIES], start=1):
+        points = [{"label": str(row[0]), "value": _plottable(row[index])} for row in rows]
+        points = [p for p in points if p["value"] is not None]
+        if points:
+            series.append({"name": _series_name(name, series), "data": points})
+    if not series:
+        return None
+    chart = {
+        "type": "line",
+        "axis_config": {"categories": categories, "x_label": "round"},
+        "series": series,
+    }
+    return {"type": "data_visualization", "title": _chart_title(result), "chart": chart}
+
+
+def sample(rows: list, limit: int) -> list:
+    """All rows if they fit, else the first, the last and evenly spaced rows between."""
+    if len(rows) <= limit:
+        return rows
+    step = (len(rows) - 1) / (limit - 1)
+    return [rows[round(i * step)] for i in range(limit)]
+
+
+def _summary(result: RunResult, heading: str | None) -> str:
+    lead = f"{heading}\n" if heading else ""
+    stocks = len(result.stocks)
+    line = f"*{stocks} stock{'s' if stocks != 1 else ''} · {_rounds_ran(result)} rounds*"
+    if result.truncated:
+        line += f" (cut short: {result.rounds} asked for)"
+    finals = ", ".join(
+        f"{_escape(name)} *{display_number(value)}*" for name, value in _finals(result)[:8]
+    )
+    more = len(result.stocks) - 8
+    finals += f" and {more} more" if more > 0 else ""
+    return _clip(f"{lead}{line}" + (f" — ends with {finals}" if finals else ""), TEXT_CHUNK)
+
+
+def _notes(result: RunResult, charted: bool, fallback: int) -> list[str]:
+    notes = []
+    shown = min(len(result.rows), TABLE_MAX_ROWS - 1)
+    if len(result.rows) > shown:
+        notes.append(
+            f":scissors: The table shows {shown} of {len(result.rows)} rounds: the "
+            "first, the last and evenly spaced rounds between. *CSV* has them all."
+        )
+    left_out = result.stocks[TABLE_MAX_COLUMNS - 1 :]
+    if left_out:
+        notes.append(f":scissors: Not in the table: {_names(left_out)}. *CSV* has them all.")
+    if charted and len(result.stocks) > CHART_MAX_SERIES:
+        notes.append(f"The chart shows the first {CHART_MAX_SERIES} stocks.")
+    if fallback:
+        notes.append("This workspace can't show charts or tables yet, so they are left out.")
+    notes += [f":warning: {_escape(w)}" for w in result.warnings]
+    if len(notes) > CONTEXT_MAX_ELEMENTS:
+        extra = len(notes) - CONTEXT_MAX_ELEMENTS + 1
+        notes = notes[: CONTEXT_MAX_ELEMENTS - 1] + [f"…and {extra} more notes."]
+    return [_clip(note, 2000) for note in notes]
+
+
+def _buttons(result: RunResult, max_rounds: int) -> dict:
+    more = min(max(result.rounds * 2, 10), max_rounds)
+    buttons = [
+        _button(f"More rounds ({more})", ACTION_MORE_ROUNDS, {"rounds": more}),
+        _button("Edit & rerun", ACTION_EDIT, {"rounds": result.rounds}),
+        _button("CSV", ACTION_CSV, {"rounds": result.rounds}),
+    ]
+    if result.rounds >= max_rounds:
+        buttons = buttons[1:]
+    return {"type": "actions", "elements": buttons}
+
+
+def _button(label: str, action_id: str, value: dict) -> dict:
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label},
+        "action_id": action_id,
+        "value": json.dumps(value),
+    }
+
+
+def _plain_table(result: RunResult) -> str:
+    stocks = result.stocks[: TABLE_MAX_COLUMNS - 1]
+    rows = [
+        [str(r[0]), *(display_number(v) for v in r[1 : len(stocks) + 1])]
+        for r in sample(result.rows, TABLE_MAX_ROWS - 1)
+    ]
+    return _aligned([["round", *stocks], *rows], right_from=0)
+
+
+def _aligned(rows: list[list[str]], right_from: int) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(
+            cell.rjust(w) if i >= right_from else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    )
+
+
+def _located_text(error: ModelError) -> str:
+    if error.source_line is None or not error.line:
+        return error_text(error).split("\n", 1)[0]
+    gutter = f"{error.line} | "
+    lines = [
+        f"Line {error.line}" + (f", column {error.column}" if error.column else ""),
+        gutter + error.source_line,
+    ]
+    if error.column:
+        lines.append(" " * (len(gutter) - 2) + "| " + " " * (error.column - 1) + "^")
+    return "\n".join(lines)
+
+
+def _finals(result: RunResult) -> list[tuple[str, object]]:
+    """Each visible stock with its value in the last round."""
+    last = result.rows[-1][1:] if result.rows else [None] * len(result.stocks)
+    return list(zip(result.stocks, last, strict=True))
+
+
+def _rounds_ran(result: RunResult) -> int:
+    return max(len(result.rows) - 1, 0)
+
+
+def _chart_title(result: RunResult) -> str:
+    return f"Stocks over {_rounds_ran(result)} rounds"[:50]
+
+
+def _series_name(name: str, taken: list[dict]) -> str:
+    names = {s["name"] for s in taken}
+    candidate = name[:CHART_NAME_CHARS]
+    suffix = 2
+    while candidate in names:
+        tag = f"~{suffix}"
+        candidate = name[: CHART_NAME_CHARS - len(tag)] + tag
+        suffix += 1
+    return candidate
+
+
+def _plottable(value) -> float | int | None:
+    try:
+        return value if math.isfinite(value) else None
+    except OverflowError:
+        return None
+
+
+def _maybe(value) -> str:
+    return "—" if value is None else display_number(value)
+
+
+def _signed(value) -> str:
+    if value is None:
+        return "—"
+    text = display_number(value)
+    return text if text.startswith("-") or value == 0 else "+" + text
+
+
+def _divergence(change: StockChange) -> str:
+    return "same" if change.first_divergence is None else f"round {change.first_divergence}"
+
+
+def _names(names: list[str]) -> str:
+    listed = ", ".join(f"`{_escape(n)}`" for n in names[:20])
+    return listed + (f" and {len(names) - 20} more" if len(names) > 20 else "")
+
+
+def _cell(text: str) -> dict:
+    return {"type": "raw_text", "text": text[:200] or " "}
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(text, TEXT_CHUNK)}}
+
+
+def _context(texts: list[str]) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in texts]}
+
+
+def _preformatted(text: str) -> list[dict]:
+    """Monospaced text, split into blocks small enough for Slack; nothing is dropped."""
+    chunks = [text[i : i + TEXT_CHUNK] for i in range(0, len(text), TEXT_CHUNK)] or [" "]
+    return [
+        {
+            "type": "rich_text",
+            "elements": [
+                {"type": "rich_text_preformatted", "elements": [{"type": "text", "text": chunk}]}
+            ],
+        }
+        for chunk in chunks
+    ]
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _escape(text: str) -> str:
+    """mrkdwn treats &, < and > as control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

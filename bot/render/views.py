@@ -1,0 +1,148 @@
+"""Block Kit for the help message, the model editor modal and App Home."""
+
+from __future__ import annotations
+
+import json
+
+MODAL_CALLBACK = "sysbot_model_modal"
+ACTION_OPEN_EDITOR = "sysbot_open_editor"
+DEFINITION_BLOCK, ROUNDS_BLOCK, INPUT_ACTION = "definition", "rounds", "value"
+MODAL_TEXT_LIMIT = 3000
+
+EXAMPLE_HIRING = """[Candidates] > PhoneScreens @ 25
+PhoneScreens > Onsites @ 0.5
+Onsites > Offers @ 0.5
+Offers > Hires @ 0.7
+Hires(5) > Departures @ Leak(0.1)"""
+
+EXAMPLE_MIGRATION = """Legacy(120) > Migrating @ 10
+Migrating > Migrated @ Conversion(0.9)
+Migrating > Legacy @ Leak(0.05)"""
+
+SYNTAX = (
+    "*Syntax*: one stock or flow per line.\n"
+    "• `Stock(10)` a stock starting at 10; `Stock(10, 50)` with a maximum of 50\n"
+    "• `[Candidates]` an infinite stock (hidden from the table)\n"
+    "• `A > B @ 5` moves 5 a round (a rate); `A > B @ 0.5` converts half of `A` a round "
+    "(a conversion, whole units only); `A > B @ Leak(0.1)` leaks 10% of `A`\n"
+    "• rates may use other stocks: `A > B @ Engineers * 2`\n"
+    "• options: `rounds=30`, and `Name=value` to set a stock's starting value"
+)
+
+
+def help_message(with_editor_button: bool) -> dict:
+    blocks = [
+        _section(
+            "*Run a stock-and-flow model* with `/model`, written in the "
+            "<https://github.com/lethain/systems|systems> language:"
+        ),
+        _code(f"/model rounds=20\n{EXAMPLE_HIRING}"),
+        _section(SYNTAX),
+        _section(
+            "Reply in the result's thread with `rounds=50`, `Hires=10`, a changed flow line "
+            "such as `PhoneScreens > Onsites @ 0.6`, or `rerun`, and I'll run it again and "
+            "show what changed. You can also @-mention me or post a ```systems code block."
+        ),
+    ]
+    if with_editor_button:
+        button = {
+            "type": "button",
+            "text": {"type": "plain_text", "text": "Open the editor"},
+            "action_id": ACTION_OPEN_EDITOR,
+            "style": "primary",
+            "value": "open",
+        }
+        blocks.append({"type": "actions", "elements": [button]})
+    return {"text": "How to use /model: /model rounds=20 followed by your model.", "blocks": blocks}
+
+
+def model_modal(definition: str, rounds: int, private_metadata: dict) -> dict:
+    definition_input = {
+        "type": "plain_text_input",
+        "action_id": INPUT_ACTION,
+        "multiline": True,
+        "max_length": MODAL_TEXT_LIMIT,
+        "placeholder": {"type": "plain_text", "text": "[Candidates] > Screens @ 5"},
+    }
+    if definition:
+        definition_input["initial_value"] = definition
+    rounds_input = {
+        "type": "number_input",
+        "action_id": INPUT_ACTION,
+        "is_decimal_allowed": False,
+        "initial_value": str(rounds),
+        "min_value": "0",
+        "max_value": "1000",
+    }
+    return {
+        "type": "modal",
+        "callback_id": MODAL_CALLBACK,
+        "title": {"type": "plain_text", "text": "Run a model"},
+        "submit": {"type": "plain_text", "text": "Run"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "private_metadata": json.dumps(private_metadata),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": DEFINITION_BLOCK,
+                "element": definition_input,
+                "label": {"type": "plain_text", "text": "Model"},
+            },
+            {
+                "type": "input",
+                "block_id": ROUNDS_BLOCK,
+                "element": rounds_input,
+                "label": {"type": "plain_text", "text": "Rounds"},
+            },
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": SYNTAX}]},
+        ],
+    }
+
+
+def home_view() -> dict:
+    return {
+        "type": "home",
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": "sysbot"}},
+            _section(
+                "I run stock-and-flow models written in the "
+                "<https://github.com/lethain/systems|systems> language and answer with the "
+                "stocks round by round as a table, a chart and plain-language warnings. "
+                "The numbers are exactly what `systems` computes."
+            ),
+            _section(SYNTAX),
+            _section("*Example: a hiring funnel*"),
+            _code(EXAMPLE_HIRING),
+            _section("*Example: a migration*"),
+            _code(EXAMPLE_MIGRATION),
+            _section(
+                "*Commands*\n• `/model <model>` runs it and posts the result in the channel "
+                "(add `rounds=30`)\n• `/model` alone opens an editor; `/model help` shows "
+                "this guide\n• @-mention me with a model, or post a ```systems code block "
+                "in a channel I'm in, and I answer in a thread\n• in a direct message with "
+                "me, any message holding a model is run"
+            ),
+            _section(
+                "*Reruns*\nReply in the result's thread with `rounds=50`, `Hires=10` (a "
+                "stock's starting value), changed flow lines such as "
+                "`PhoneScreens > Onsites @ 0.6`, a new code block, or `rerun`. I run the "
+                "changed model and compare it with the run before. Edit your message and I "
+                "update my answer. The buttons double the rounds, open the editor, or "
+                "upload the full result as CSV.\n*Invite me to the channel* "
+                "(`/invite @sysbot`) so I can see thread replies there."
+            ),
+        ],
+    }
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _code(text: str) -> dict:
+    return {
+        "type": "rich_text",
+        "elements": [
+            {"type": "rich_text_preformatted", "elements": [{"type": "text", "text": text}]}
+        ],
+    }

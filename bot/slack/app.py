@@ -1,0 +1,45 @@
+"""Building the Bolt app: one App for Cloud Functions (HTTP) and for `sysbot dev` (Socket Mode)."""
+
+from __future__ import annotations
+
+import os
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.slack.listeners import register_listeners
+
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+def build_client(token: str | None = None) -> WebClient:
+    """A Web API client that honours 429 Retry-After and retries dropped connections."""
+    return WebClient(
+        token=token or os.environ.get("SLACK_BOT_TOKEN"),
+        base_url=os.environ.get("SLACK_API_URL") or DEFAULT_API_URL,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=1),
+        ],
+    )
+
+
+def build_app(client: WebClient | None = None, signing_secret: str | None = None) -> App:
+    """The app, with all work done before the HTTP answer (Cloud Functions has no CPU after)."""
+    client = client or build_client()
+    app = App(
+        client=client,
+        signing_secret=signing_secret or os.environ.get("SLACK_SIGNING_SECRET"),
+        process_before_response=True,
+        token_verification_enabled=False,  # no Web API call at import; auth.test on first use
+        raise_error_for_unhandled_request=False,
+    )
+    register_listeners(app)
+    return app

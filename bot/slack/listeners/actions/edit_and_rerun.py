@@ -1,0 +1,35 @@
+""" "Edit & rerun": open the editor prefilled with the run's model and rounds."""
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot.render.views import MODAL_TEXT_LIMIT, model_modal
+from bot.slack.actions_support import clicked_run
+from bot.slack.listeners.actions.gone import say_run_is_gone
+from bot.slack.observe import listener
+
+TOO_LONG = (
+    "This model is longer than the editor's {limit:,} characters. Reply in the thread with the "
+    "changed lines instead, or post a new code block."
+)
+
+
+@listener("action")
+def edit_and_rerun(ack: Ack, body: dict, client: WebClient, respond: Respond) -> str:
+    ack()
+    clicked = clicked_run(client, body)
+    if clicked.run is None or not clicked.run.rerunnable:
+        return say_run_is_gone(respond)
+    if len(clicked.run.definition) > MODAL_TEXT_LIMIT:
+        respond(
+            text=TOO_LONG.format(limit=MODAL_TEXT_LIMIT),
+            response_type="ephemeral",
+            replace_original=False,
+        )
+        return "too_long"
+    place = {"channel": clicked.channel, "thread_ts": clicked.thread_ts}
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=model_modal(clicked.run.definition, clicked.run.rounds, place),
+    )
+    return "ok"

@@ -1,0 +1,28 @@
+""" "More rounds": rerun with twice the rounds (up to the limit) and compare, in the thread."""
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot.model import Limits
+from bot.model.rerun import Rerun
+from bot.slack.actions_support import clicked_run
+from bot.slack.answers import rerun_answer
+from bot.slack.listeners.actions.gone import say_run_is_gone
+from bot.slack.observe import listener
+from bot.slack.replies import post_answer
+
+
+@listener("action")
+def more_rounds(ack: Ack, body: dict, client: WebClient, respond: Respond) -> str:
+    ack()
+    clicked = clicked_run(client, body)
+    if clicked.run is None or not clicked.run.rerunnable:
+        return say_run_is_gone(respond)
+    limits = Limits.from_env()
+    rounds = clicked.value.get("rounds")
+    rounds = rounds if isinstance(rounds, int) else min(clicked.run.rounds * 2, limits.max_rounds)
+    answer = rerun_answer(
+        clicked.run, Rerun(rounds=rounds), limits, f":heavy_plus_sign: {rounds} rounds"
+    )
+    post_answer(client, clicked.channel, answer, limits.max_rounds, thread_ts=clicked.thread_ts)
+    return "ok"

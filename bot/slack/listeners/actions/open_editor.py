@@ -1,0 +1,19 @@
+"""The help message's button: open an empty editor that posts its run to the channel."""
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bot.model import Limits
+from bot.render.views import model_modal
+from bot.slack.observe import listener
+
+
+@listener("action")
+def open_editor(ack: Ack, body: dict, client: WebClient) -> str:
+    ack()
+    channel = (body.get("container") or {}).get("channel_id") or body["channel"]["id"]
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=model_modal("", Limits.from_env().default_rounds, {"channel": channel}),
+    )
+    return "ok"

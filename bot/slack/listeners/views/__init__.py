@@ -1,0 +1,8 @@
+from slack_bolt import App
+
+from bot.render.views import MODAL_CALLBACK
+from bot.slack.listeners.views.model_modal import model_modal_submitted
+
+
+def register(app: App) -> None:
+    app.view(MODAL_CALLBACK)(model_modal_submitted)
