@@ -3,23 +3,50 @@ API function never needs Slack settings and nothing slow happens at import."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 from flask import Request, Response
 
 from bot.api import handle_api
+from bot.logs import configure_logging, log_handled, trace_context
 
+TRACE_HEADER = "X-Cloud-Trace-Context"
+configure_logging()
 _slack_handler = None
+_slack_handler_lock = threading.Lock()
 
 
 def handle_api_request(request: Request) -> Response:
-    return handle_api(request)
+    with trace_context(request.headers.get(TRACE_HEADER)):
+        started = time.perf_counter()
+        response = handle_api(request)
+        log_handled(
+            "api",
+            _api_outcome(response.status_code),
+            (time.perf_counter() - started) * 1000,
+            status=response.status_code,
+            body_bytes=request.content_length or 0,
+        )
+        return response
 
 
 def handle_slack_request(request: Request):
+    with trace_context(request.headers.get(TRACE_HEADER)):
+        return _slack_request_handler().handle(request)
+
+
+def _slack_request_handler():
     global _slack_handler
-    if _slack_handler is None:
-        from slack_bolt.adapter.google_cloud_functions import SlackRequestHandler
+    with _slack_handler_lock:
+        if _slack_handler is None:
+            from slack_bolt.adapter.google_cloud_functions import SlackRequestHandler
 
-        from bot.slack.app import build_app
+            from bot.slack.app import build_app
 
-        _slack_handler = SlackRequestHandler(build_app())
-    return _slack_handler.handle(request)
+            _slack_handler = SlackRequestHandler(build_app())
+    return _slack_handler
+
+
+def _api_outcome(status: int) -> str:
+    return {200: "ok", 204: "preflight", 400: "model_error"}.get(status, f"http_{status}")
