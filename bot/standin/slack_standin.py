@@ -1,0 +1,249 @@
+"""``SlackStandIn``: a local Slack for tests and the try-it-in-the-browser page.
+
+It serves the Web API methods the bot calls on 127.0.0.1, keeps what the bot posted in memory,
+and lets a test set the scene (channels, human messages, trigger ids, response URLs), inject
+Slack's failures, and inspect the result.
+
+    with SlackStandIn() as slack:
+        slack.add_channel("C1", name="general")
+        client = WebClient(token=slack.bot_token, base_url=slack.api_url)
+        client.chat_postMessage(channel="C1", text="hi")
+        assert slack.messages("C1")[0]["text"] == "hi"
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, TypeVar
+
+from . import identity
+from .faults import DEFAULT_SLOW_DELAY, Fault
+from .links import API_PREFIX
+from .messages import DEFAULT_METADATA_LIMIT, user_message
+from .server import StandInServer
+from .service import SlackService
+
+T = TypeVar("T")
+
+
+class SlackStandIn:
+    """One simulated workspace with one installed bot, served on 127.0.0.1.
+
+    ``port=0`` picks a free port. ``metadata_limit`` is the largest ``event_payload`` (bytes of
+    compact JSON) accepted before ``metadata_too_large``; Slack publishes no number.
+    """
+
+    TEAM_ID = identity.TEAM_ID
+    BOT_USER_ID = identity.BOT_USER_ID
+    BOT_ID = identity.BOT_ID
+    APP_ID = identity.APP_ID
+    BOT_NAME = identity.BOT_NAME
+
+    def __init__(
+        self,
+        bot_token: str = "xoxb-test-token",
+        port: int = 0,
+        *,
+        metadata_limit: int = DEFAULT_METADATA_LIMIT,
+    ) -> None:
+        self.bot_token = bot_token
+        self._service = SlackService(bot_token, metadata_limit)
+        self._server = StandInServer(self._service, port)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> SlackStandIn:
+        self._server.start()
+        self._service.links.base_url = self._server.base_url
+        return self
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def __enter__(self) -> SlackStandIn:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """e.g. ``http://127.0.0.1:PORT``; raises RuntimeError before start()."""
+        return self._server.base_url
+
+    @property
+    def api_url(self) -> str:
+        """The ``base_url`` to give slack_sdk's WebClient (it appends the method name)."""
+        return self.base_url + API_PREFIX
+
+    # -- setting the scene ---------------------------------------------------------------------
+
+    def add_channel(
+        self, channel_id: str, name: str | None = None, bot_is_member: bool = True
+    ) -> dict[str, Any]:
+        """Add (or reconfigure) a conversation: ids starting C public, G private, D direct."""
+        with self._service.lock:
+            channel = self._service.workspace.add_channel(channel_id, name, bot_is_member)
+            return channel.summary()
+
+    def add_user_message(
+        self, channel: str, text: str, user: str = "U1", thread_ts: str | None = None
+    ) -> dict[str, Any]:
+        """Record a human's message (what a message event would refer to); returns it with ts."""
+        with self._service.lock:
+            workspace = self._service.workspace
+            posted = workspace.post(workspace.channel(channel), user_message(text, user), thread_ts)
+            return copy.deepcopy(posted)
+
+    def edit_user_message(self, channel: str, ts: str, text: str) -> dict[str, Any]:
+        """Edit a message as its author would; returns the edited message."""
+        with self._service.lock:
+            workspace = self._service.workspace
+            message = workspace.message(workspace.channel(channel), ts)
+            workspace.edit(message, {"text": text}, message.get("user", ""))
+            return copy.deepcopy(message)
+
+    def new_trigger_id(self, expires_in: float | None = None) -> str:
+        """A single-use trigger id for views.open; Slack's expire after 3 s, these by choice."""
+        with self._service.lock:
+            return self._service.views.new_trigger_id(expires_in)
+
+    def new_response_url(self, channel: str, user: str, message_ts: str | None = None) -> str:
+        """A response_url for an interaction by ``user`` in ``channel``.
+
+        Give ``message_ts`` when the interaction came from a message (a button click), so
+        ``replace_original`` / ``delete_original`` act on it.
+        """
+        if not self._server.is_running:
+            raise RuntimeError("start the stand-in first: its URLs include the port it binds")
+        with self._service.lock:
+            return self._service.response_urls.new(channel, user, message_ts)
+
+    # -- faults --------------------------------------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str,
+        status: int = 429,
+        retry_after: int = 1,
+        times: int = 1,
+        *,
+        drop: bool = False,
+        delay: float | None = None,
+    ) -> None:
+        """Make the next ``times`` requests to ``method`` fail.
+
+        Default: HTTP 429 ``ratelimited`` with ``Retry-After``. ``status=500``: HTTP 500.
+        ``drop=True``: close the connection unanswered (the call is not performed).
+        ``delay=s``: perform the call but answer ``s`` seconds late. ``method`` is a Web API
+        method name, or ``"file_upload"`` / ``"response_url"`` for those endpoints.
+        """
+        if drop:
+            fault = Fault(drop=True)
+        elif delay is not None:
+            fault = Fault(delay=delay)
+        else:
+            fault = Fault(status=status, retry_after=retry_after if status == 429 else None)
+        with self._service.lock:
+            self._service.faults.queue(method, fault, times)
+
+    def set_random_faults(
+        self, rate: float, seed: int | None = None, slow_delay: float = DEFAULT_SLOW_DELAY
+    ) -> None:
+        """Fail each Web API call with probability ``rate`` (0 turns it off).
+
+        The failure is drawn from: 429 (Retry-After 1), 500, a dropped connection, and an answer
+        ``slow_delay`` seconds late. A fixed ``seed`` makes the sequence repeatable.
+        """
+        with self._service.lock:
+            self._service.faults.set_random(rate, seed, slow_delay)
+
+    def reject_block_type(self, block_type: str) -> None:
+        """Answer ``invalid_blocks`` for any content containing this block type.
+
+        Slack rolls new blocks out gradually; this is how a test proves the bot falls back.
+        """
+        with self._service.lock:
+            self._service.rules.rejected_block_types.add(block_type)
+
+    def allow_all_block_types(self) -> None:
+        with self._service.lock:
+            self._service.rules.rejected_block_types.clear()
+
+    # -- inspection ----------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every request so far as (method, args), failed and faulted ones included."""
+        with self._service.lock:
+            return copy.deepcopy(self._service.calls)
+
+    def calls_to(self, method: str) -> list[dict[str, Any]]:
+        return [args for name, args in self.calls if name == method]
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """The channel's top-level messages in order (thread broadcasts included)."""
+        with self._service.lock:
+            workspace = self._service.workspace
+            return copy.deepcopy(workspace.top_level(workspace.channel(channel)))
+
+    def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
+        """The thread's parent followed by its replies in order."""
+        with self._service.lock:
+            workspace = self._service.workspace
+            return copy.deepcopy(workspace.thread(workspace.channel(channel), ts))
+
+    def ephemerals(self, channel: str) -> list[dict[str, Any]]:
+        """Ephemeral messages in the channel; ``recipient`` is the user who sees each."""
+        with self._service.lock:
+            return copy.deepcopy(self._service.workspace.channel(channel).ephemerals)
+
+    @property
+    def views(self) -> list[dict[str, Any]]:
+        """Every opened or published view in its latest state."""
+        with self._service.lock:
+            return copy.deepcopy(self._service.views.all())
+
+    @property
+    def files(self) -> list[dict[str, Any]]:
+        """Slack file objects of every completed upload."""
+        with self._service.lock:
+            return copy.deepcopy(self._service.files.completed())
+
+    def file_content(self, file_id: str) -> bytes:
+        stored = self._service.stored_file(file_id)
+        if stored is None or stored.content is None:
+            raise KeyError(f"no uploaded bytes for file {file_id}")
+        return stored.content
+
+    def state(self) -> dict[str, Any]:
+        """The same JSON document GET /_standin/state serves."""
+        return self._service.snapshot()
+
+    def reset(self) -> None:
+        """Forget messages, views, files, hooks, faults and calls; channels stay."""
+        self._service.reset()
+
+    def wait_for(
+        self, predicate: Callable[[], T], timeout: float = 5.0, interval: float = 0.02
+    ) -> T:
+        """Poll until ``predicate()`` is truthy and return its value; TimeoutError otherwise.
+
+        For bot code that answers on another thread (Bolt's listeners, lazy workers).
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            result = predicate()
+            if result:
+                return result
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"condition not met within {timeout} s")
+            time.sleep(interval)

@@ -1,0 +1,245 @@
+"""The Web API methods the bot calls, each turning arguments into Slack's answer.
+
+Argument names, error names and answer shapes follow Slack's method reference so that code
+tested here behaves the same against the real API. Not thread-safe by itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from typing import Any
+
+from .args import Args
+from .errors import SlackError
+from .files import FileStore, file_summary
+from .identity import BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID
+from .messages import (
+    ContentRules,
+    MessageContent,
+    bot_message,
+    read_content,
+    with_metadata_visibility,
+)
+from .views import ViewStore
+from .workspace import Channel, Workspace
+
+MAX_PAGE = 1000
+CURSOR_PREFIX = "next_ts:"
+
+Method = Callable[[Args], dict[str, Any]]
+
+
+class WebApi:
+    def __init__(
+        self, workspace: Workspace, views: ViewStore, files: FileStore, rules: ContentRules
+    ) -> None:
+        self._workspace = workspace
+        self._views = views
+        self._files = files
+        self._rules = rules
+        self._methods: dict[str, Method] = {
+            "auth.test": self.auth_test,
+            "chat.postMessage": self.chat_post_message,
+            "chat.postEphemeral": self.chat_post_ephemeral,
+            "chat.update": self.chat_update,
+            "conversations.replies": self.conversations_replies,
+            "views.open": self.views_open,
+            "views.publish": self.views_publish,
+            "views.update": self.views_update,
+            "files.getUploadURLExternal": self.files_get_upload_url_external,
+            "files.completeUploadExternal": self.files_complete_upload_external,
+        }
+
+    def call(self, method: str, args: Args) -> dict[str, Any]:
+        """Slack's successful answer for ``method``; failures raise SlackError."""
+        handler = self._methods.get(method)
+        if handler is None:
+            raise SlackError("unknown_method")
+        return {"ok": True, **handler(args)}
+
+    # -- auth ----------------------------------------------------------------------------------
+
+    def auth_test(self, args: Args) -> dict[str, Any]:
+        return {
+            "url": f"https://{TEAM_DOMAIN}.slack.com/",
+            "team": "sysbot stand-in",
+            "user": BOT_NAME,
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    # -- chat ----------------------------------------------------------------------------------
+
+    def chat_post_message(self, args: Args) -> dict[str, Any]:
+        channel = self._workspace.channel_for_bot(args.optional_string("channel"))
+        content = read_content(args, self._rules)
+        message = self._workspace.post(
+            channel,
+            bot_message(content),
+            thread_ts=args.optional_string("thread_ts"),
+            broadcast=args.flag("reply_broadcast"),
+        )
+        return {"channel": channel.id, "ts": message["ts"], "message": message}
+
+    def chat_post_ephemeral(self, args: Args) -> dict[str, Any]:
+        channel = self._workspace.channel_for_bot(args.optional_string("channel"))
+        user = args.string("user", error="user_not_in_channel")
+        content = read_content(args, self._rules)
+        message = self._workspace.post_ephemeral(
+            channel, bot_message(content), user, args.optional_string("thread_ts")
+        )
+        return {"message_ts": message["ts"]}
+
+    def chat_update(self, args: Args) -> dict[str, Any]:
+        channel = self._workspace.channel(args.optional_string("channel"))
+        message = self._workspace.message(channel, args.optional_string("ts"))
+        if message.get("bot_id") != BOT_ID:
+            raise SlackError("cant_update_message")
+        content = read_content(args, self._rules)
+        # Like Slack: blocks, attachments and metadata left out of the call are kept.
+        self._workspace.edit(message, content.fields(), BOT_USER_ID)
+        return {
+            "channel": channel.id,
+            "ts": message["ts"],
+            "text": message["text"],
+            "message": message,
+        }
+
+    # -- conversations -------------------------------------------------------------------------
+
+    def conversations_replies(self, args: Args) -> dict[str, Any]:
+        channel = self._workspace.channel_for_bot(args.optional_string("channel"))
+        thread = self._workspace.thread(channel, args.string("ts", error="thread_not_found"))
+        include_payload = args.flag("include_all_metadata")
+        messages = [with_metadata_visibility(m, include_payload) for m in thread]
+        page, next_cursor = _paginate(messages, _page_size(args), args.optional_string("cursor"))
+        return {
+            "messages": page,
+            "has_more": bool(next_cursor),
+            "response_metadata": {"next_cursor": next_cursor},
+        }
+
+    # -- views ---------------------------------------------------------------------------------
+
+    def views_open(self, args: Args) -> dict[str, Any]:
+        trigger_id = args.string("trigger_id", error="invalid_trigger_id")
+        view = args.structured("view", error="invalid_arguments")
+        return {"view": self._views.open(trigger_id, view, self._rules.rejected_block_types)}
+
+    def views_publish(self, args: Args) -> dict[str, Any]:
+        user_id = args.string("user_id")
+        view = args.structured("view", error="invalid_arguments")
+        return {"view": self._views.publish(user_id, view, self._rules.rejected_block_types)}
+
+    def views_update(self, args: Args) -> dict[str, Any]:
+        view_id = args.optional_string("view_id")
+        if not view_id:
+            view_id = self._views.view_id_for_external_id(args.string("external_id"))
+        view = args.structured("view", error="invalid_arguments")
+        updated = self._views.update(
+            view_id, view, args.optional_string("hash"), self._rules.rejected_block_types
+        )
+        return {"view": updated}
+
+    # -- files ---------------------------------------------------------------------------------
+
+    def files_get_upload_url_external(self, args: Args) -> dict[str, Any]:
+        stored = self._files.reserve(
+            filename=args.string("filename"),
+            length=args.integer("length", 0),
+            alt_txt=args.optional_string("alt_txt"),
+            snippet_type=args.optional_string("snippet_type"),
+        )
+        return {"upload_url": self._files.upload_url(stored.id), "file_id": stored.id}
+
+    def files_complete_upload_external(self, args: Args) -> dict[str, Any]:
+        requested = _file_requests(args)
+        channel, thread_ts = self._share_target(args)
+        records = [self._files.complete(item["id"], item.get("title")) for item in requested]
+        if channel is not None:
+            self._share(channel, records, thread_ts, args.optional_string("initial_comment"))
+        return {"files": [{"id": r["id"], "title": r["title"]} for r in records]}
+
+    def _share_target(self, args: Args) -> tuple[Channel | None, str | None]:
+        channel_ids = [c for c in (args.optional_string("channels") or "").split(",") if c]
+        if args.optional_string("channel_id"):
+            channel_ids.insert(0, args.string("channel_id"))
+        thread_ts = args.optional_string("thread_ts")
+        if len(channel_ids) > 1:
+            # The bot only ever shares into one conversation; keep the stand-in that simple.
+            raise SlackError("invalid_arguments", ["[ERROR] share into one channel at a time"])
+        if not channel_ids:
+            if thread_ts:
+                raise SlackError("invalid_arguments", ["[ERROR] thread_ts needs channel_id"])
+            return None, None
+        channel = self._workspace.channel_for_bot(channel_ids[0])
+        if thread_ts:
+            self._workspace.thread_parent(channel, thread_ts)
+        return channel, thread_ts
+
+    def _share(
+        self,
+        channel: Channel,
+        records: list[dict[str, Any]],
+        thread_ts: str | None,
+        comment: str | None,
+    ) -> None:
+        message = {
+            **bot_message(MessageContent(text=comment or "")),
+            "files": [file_summary(r) for r in records],
+            "upload": True,
+        }
+        posted = self._workspace.post(channel, message, thread_ts=thread_ts)
+        for record in records:
+            self._files.share(record, channel.id, channel.kind, posted["ts"])
+
+
+def _file_requests(args: Args) -> list[dict[str, Any]]:
+    requested = args.structured("files", error="invalid_arguments")
+    valid = (
+        isinstance(requested, list)
+        and requested
+        and all(isinstance(item, dict) and isinstance(item.get("id"), str) for item in requested)
+    )
+    if not valid:
+        raise SlackError("invalid_arguments", ["[ERROR] files must be a list of {id, title}"])
+    return requested
+
+
+def _page_size(args: Args) -> int:
+    limit = args.integer("limit", MAX_PAGE, error="invalid_limit")
+    if limit < 1:
+        raise SlackError("invalid_limit")
+    return min(limit, MAX_PAGE)
+
+
+def _paginate(
+    messages: list[dict[str, Any]], limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str]:
+    """One page and the cursor of the next ("" on the last page), as Slack's cursors work."""
+    start = 0
+    if cursor:
+        next_ts = _decode_cursor(cursor)
+        start = next((i for i, m in enumerate(messages) if m["ts"] >= next_ts), len(messages))
+    end = start + limit
+    if end >= len(messages):
+        return messages[start:], ""
+    return messages[start:end], _encode_cursor(messages[end]["ts"])
+
+
+def _encode_cursor(ts: str) -> str:
+    return base64.b64encode(f"{CURSOR_PREFIX}{ts}".encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> str:
+    try:
+        decoded = base64.b64decode(cursor.encode(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise SlackError("invalid_cursor") from None
+    if not decoded.startswith(CURSOR_PREFIX):
+        raise SlackError("invalid_cursor")
+    return decoded[len(CURSOR_PREFIX) :]
