@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.set_defaults(command=_serve)
+    _add_slack_commands(commands)
     return parser
 
 
@@ -85,6 +86,56 @@ def _serve(args: argparse.Namespace) -> int:
     from bot.local.server import serve
 
     serve(args.host, args.port)
+    return 0
+
+
+def _add_slack_commands(commands: argparse._SubParsersAction) -> None:
+    manifest = commands.add_parser(
+        "manifest", help="print the Slack app manifest, ready for Create app from manifest"
+    )
+    target = manifest.add_mutually_exclusive_group(required=True)
+    target.add_argument("--url", help="the slack_events function's https:// URL")
+    target.add_argument(
+        "--socket-mode", action="store_true", help="for the development app used by sysbot dev"
+    )
+    manifest.add_argument("--yaml", action="store_true", help="print YAML instead of JSON")
+    manifest.set_defaults(command=_manifest)
+
+    dev = commands.add_parser(
+        "dev", help="run the Slack bot over Socket Mode (SLACK_APP_TOKEN, SLACK_BOT_TOKEN)"
+    )
+    dev.set_defaults(command=_dev)
+
+
+def _manifest(args: argparse.Namespace) -> int:
+    from bot.manifest import ManifestError, dump_manifest, manifest_for
+
+    try:
+        text = dump_manifest(manifest_for(args.url, args.socket_mode), as_yaml=args.yaml)
+    except (ManifestError, ValueError) as exc:
+        print(f"sysbot manifest: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(text)
+    kind = "YAML" if args.yaml else "JSON"
+    # stderr, so that stdout stays exactly what to paste.
+    print(
+        f"sysbot manifest: {kind} above; paste it into https://api.slack.com/apps > "
+        f"Create New App > From a manifest ({kind} tab)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _dev(args: argparse.Namespace) -> int:
+    import os
+
+    from bot.slack.dev import DevSetupError, serve_socket_mode, tokens_from_env
+
+    try:
+        serve_socket_mode(*tokens_from_env(os.environ))
+    except DevSetupError as exc:
+        print(f"sysbot dev: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     return 0
 
 

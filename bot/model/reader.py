@@ -66,7 +66,7 @@ def read_request(text: str) -> ModelRequest:
     if fences:
         tag, body = _fence_body(fences[0])
         outside = _FENCE.sub("\n", text)
-        rounds, _ = _take_rounds(outside)
+        rounds, outside = _take_rounds(outside)
         overrides, _ = _take_overrides(outside)
         return ModelRequest(body, rounds, overrides, True, tag)
     text = _INLINE_CODE.sub(lambda m: m.group(1), text)

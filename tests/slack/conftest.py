@@ -1,0 +1,44 @@
+"""One stand-in and one real functions-framework server for all Slack tests; the stand-in is
+reset after each test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.standin import SlackStandIn
+from tests.servers import FunctionServer
+from tests.slack.sender import BOT_TOKEN, SIGNING_SECRET, SlackSender
+
+CHANNELS = {"C1": True, "C2": False, "G1": True, "D1": False}
+
+
+def bot_env(standin: SlackStandIn) -> dict[str, str]:
+    return {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.api_url,
+        "LOG_LEVEL": "INFO",
+    }
+
+
+@pytest.fixture(scope="session")
+def standin() -> Iterator[SlackStandIn]:
+    with SlackStandIn(bot_token=BOT_TOKEN) as slack:
+        for channel, member in CHANNELS.items():
+            slack.add_channel(channel, name=channel.lower(), bot_is_member=member)
+        yield slack
+
+
+@pytest.fixture(scope="session")
+def bot_server(standin: SlackStandIn, tmp_path_factory) -> Iterator[FunctionServer]:
+    log = tmp_path_factory.mktemp("logs") / "slack_events.log"
+    with FunctionServer("slack_events", bot_env(standin), log_path=log) as server:
+        yield server
+
+
+@pytest.fixture
+def slack(standin: SlackStandIn, bot_server: FunctionServer) -> Iterator[SlackSender]:
+    yield SlackSender(standin, bot_server.url)
+    standin.reset()

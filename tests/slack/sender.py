@@ -1,0 +1,271 @@
+"""What Slack sends the bot: signed slash commands, events and interaction payloads, built
+like Slack builds them, aimed at the bot's real HTTP server."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from urllib.parse import urlencode
+
+import requests
+
+from bot.standin import SlackStandIn
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+USER = "U1"
+_event_ids = itertools.count(1)
+
+
+def signature_headers(
+    body: str,
+    secret: str = SIGNING_SECRET,
+    timestamp: int | None = None,
+    content_type: str = "application/json",
+) -> dict[str, str]:
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": f"v0={digest.hexdigest()}",
+    }
+
+
+class SlackSender:
+    """Sends Slack's requests to `bot_url`, creating in the stand-in what Slack would hold."""
+
+    def __init__(self, standin: SlackStandIn, bot_url: str):
+        self.standin = standin
+        self.bot_url = bot_url
+
+    # -- transport ---------------------------------------------------------------------------
+    def post(
+        self,
+        body: str,
+        content_type: str,
+        extra_headers: dict | None = None,
+        url: str | None = None,
+    ) -> requests.Response:
+        headers = {**signature_headers(body, content_type=content_type), **(extra_headers or {})}
+        return requests.post(url or self.bot_url, data=body.encode(), headers=headers, timeout=15)
+
+    def form(self, fields: dict, url: str | None = None) -> requests.Response:
+        return self.post(urlencode(fields), "application/x-www-form-urlencoded", url=url)
+
+    # -- slash commands ------------------------------------------------------------------------
+    def command(self, text: str, channel: str = "C1", user: str = USER) -> requests.Response:
+        return self.form(
+            {
+                "token": "legacy",
+                "team_id": SlackStandIn.TEAM_ID,
+                "team_domain": "sysbot",
+                "channel_id": channel,
+                "channel_name": "general",
+                "user_id": user,
+                "user_name": "planner",
+                "command": "/model",
+                "text": text,
+                "api_app_id": SlackStandIn.APP_ID,
+                "is_enterprise_install": "false",
+                "response_url": self.standin.new_response_url(channel, user),
+                "trigger_id": self.standin.new_trigger_id(),
+            }
+        )
+
+    # -- events --------------------------------------------------------------------------------
+    def envelope(self, event: dict, event_id: str | None = None) -> dict:
+        return {
+            "token": "legacy",
+            "team_id": SlackStandIn.TEAM_ID,
+            "api_app_id": SlackStandIn.APP_ID,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(_event_ids):08d}",
+            "event_time": int(time.time()),
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": SlackStandIn.TEAM_ID,
+                    "user_id": SlackStandIn.BOT_USER_ID,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+        }
+
+    def event(
+        self,
+        event: dict,
+        event_id: str | None = None,
+        retry: int | None = None,
+        url: str | None = None,
+    ) -> requests.Response:
+        headers = {}
+        if retry:
+            headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        body = json.dumps(self.envelope(event, event_id))
+        return self.post(body, "application/json", headers, url=url)
+
+    def user_message(
+        self, text: str, channel: str = "C1", thread_ts: str | None = None, user: str = USER
+    ) -> dict:
+        """A message as Slack stores it and as the `message` event describes it."""
+        stored = self.standin.add_user_message(channel, text, user=user, thread_ts=thread_ts)
+        event = {
+            "type": "message",
+            "channel": channel,
+            "user": user,
+            "text": text,
+            "ts": stored["ts"],
+            "event_ts": stored["ts"],
+            "channel_type": "im" if channel.startswith("D") else "channel",
+        }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return event
+
+    @staticmethod
+    def as_mention(message_event: dict) -> dict:
+        mention = {k: v for k, v in message_event.items() if k != "channel_type"}
+        return {**mention, "type": "app_mention"}
+
+    def edit(self, channel: str, ts: str, text: str, user: str = USER) -> requests.Response:
+        previous = next(m for m in self._all_messages(channel) if m["ts"] == ts)
+        edited = self.standin.edit_user_message(channel, ts, text)
+        message = {
+            "type": "message",
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "edited": edited.get("edited", {"user": user, "ts": ts}),
+        }
+        if previous.get("thread_ts") and previous["thread_ts"] != ts:
+            message["thread_ts"] = previous["thread_ts"]
+        now = f"{time.time():.6f}"
+        return self.event(
+            {
+                "type": "message",
+                "subtype": "message_changed",
+                "hidden": True,
+                "channel": channel,
+                "message": message,
+                "previous_message": {
+                    "type": "message",
+                    "user": user,
+                    "text": previous.get("text", ""),
+                    "ts": ts,
+                },
+                "ts": now,
+                "event_ts": now,
+                "channel_type": "channel",
+            }
+        )
+
+    def _all_messages(self, channel: str) -> list[dict]:
+        messages = []
+        for top in self.standin.messages(channel):
+            messages += self.standin.thread(channel, top["ts"])
+        return messages
+
+    # -- interactivity -------------------------------------------------------------------------
+    def click(
+        self,
+        channel: str,
+        message: dict,
+        action_id: str,
+        user: str = USER,
+        with_metadata: bool = False,
+    ) -> requests.Response:
+        """Press a button on a bot message; Slack's payload may not carry the metadata."""
+        button = _find_button(message, action_id)
+        shown = {k: v for k, v in message.items() if with_metadata or k != "metadata"}
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": "planner", "team_id": SlackStandIn.TEAM_ID},
+            "api_app_id": SlackStandIn.APP_ID,
+            "token": "legacy",
+            "container": {
+                "type": "message",
+                "message_ts": message["ts"],
+                "channel_id": channel,
+                "is_ephemeral": False,
+            },
+            "trigger_id": self.standin.new_trigger_id(),
+            "team": {"id": SlackStandIn.TEAM_ID, "domain": "sysbot"},
+            "channel": {"id": channel, "name": "general"},
+            "message": shown,
+            "state": {"values": {}},
+            "response_url": self.standin.new_response_url(channel, user, message_ts=message["ts"]),
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "type": "button",
+                    "value": button.get("value", ""),
+                    "action_ts": f"{time.time():.6f}",
+                    "text": button["text"],
+                }
+            ],
+        }
+        return self.form({"payload": json.dumps(payload)})
+
+    def click_ephemeral(
+        self, channel: str, blocks: list, action_id: str, user: str = USER
+    ) -> requests.Response:
+        button = _find_button({"blocks": blocks}, action_id)
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "team_id": SlackStandIn.TEAM_ID},
+            "api_app_id": SlackStandIn.APP_ID,
+            "token": "legacy",
+            "container": {
+                "type": "message",
+                "message_ts": "1.000001",
+                "channel_id": channel,
+                "is_ephemeral": True,
+            },
+            "trigger_id": self.standin.new_trigger_id(),
+            "team": {"id": SlackStandIn.TEAM_ID},
+            "channel": {"id": channel},
+            "state": {"values": {}},
+            "response_url": self.standin.new_response_url(channel, user),
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "type": "button",
+                    "value": button.get("value", ""),
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        return self.form({"payload": json.dumps(payload)})
+
+    def submit_view(
+        self, view: dict, definition: str, rounds: str | None, user: str = USER
+    ) -> requests.Response:
+        values = {
+            "definition": {"value": {"type": "plain_text_input", "value": definition}},
+            "rounds": {"value": {"type": "number_input", "value": rounds}},
+        }
+        payload = {
+            "type": "view_submission",
+            "team": {"id": SlackStandIn.TEAM_ID},
+            "user": {"id": user, "team_id": SlackStandIn.TEAM_ID},
+            "api_app_id": SlackStandIn.APP_ID,
+            "token": "legacy",
+            "trigger_id": self.standin.new_trigger_id(),
+            "view": {**view, "id": view.get("id", "V1"), "state": {"values": values}},
+        }
+        return self.form({"payload": json.dumps(payload)})
+
+
+def _find_button(message: dict, action_id: str) -> dict:
+    for block in message.get("blocks") or []:
+        for element in block.get("elements") or []:
+            if element.get("action_id") == action_id:
+                return element
+    raise AssertionError(f"no button {action_id} in the message")
