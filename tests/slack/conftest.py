@@ -8,8 +8,11 @@ from collections.abc import Iterator
 import pytest
 
 from bot.standin import SlackStandIn
+from bot.standin.sender import SlackSender
 from tests.servers import FunctionServer
-from tests.slack.sender import BOT_TOKEN, SIGNING_SECRET, SlackSender
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
 
 CHANNELS = {"C1": True, "C2": False, "G1": True, "D1": False}
 
@@ -40,5 +43,5 @@ def bot_server(standin: SlackStandIn, tmp_path_factory) -> Iterator[FunctionServ
 
 @pytest.fixture
 def slack(standin: SlackStandIn, bot_server: FunctionServer) -> Iterator[SlackSender]:
-    yield SlackSender(standin, bot_server.url)
+    yield SlackSender(standin, bot_server.url, SIGNING_SECRET)
     standin.reset()

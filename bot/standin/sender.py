@@ -1,5 +1,6 @@
 """What Slack sends the bot: signed slash commands, events and interaction payloads, built
-like Slack builds them, aimed at the bot's real HTTP server."""
+like Slack builds them and sent to the bot's real HTTP endpoint. The tests and the local
+workspace page both drive the bot through this one sender."""
 
 from __future__ import annotations
 
@@ -8,21 +9,31 @@ import hmac
 import itertools
 import json
 import time
+from dataclasses import dataclass
+from urllib.error import HTTPError
 from urllib.parse import urlencode
+from urllib.request import Request, urlopen
 
-import requests
+from bot.standin.slack_standin import SlackStandIn
 
-from bot.standin import SlackStandIn
-
-SIGNING_SECRET = "test-signing-secret"
-BOT_TOKEN = "xoxb-test-token"
 USER = "U1"
 _event_ids = itertools.count(1)
 
 
+@dataclass
+class BotResponse:
+    """The bot's HTTP answer, as much of it as Slack reads."""
+
+    status_code: int
+    text: str
+
+    def json(self):
+        return json.loads(self.text)
+
+
 def signature_headers(
     body: str,
-    secret: str = SIGNING_SECRET,
+    secret: str,
     timestamp: int | None = None,
     content_type: str = "application/json",
 ) -> dict[str, str]:
@@ -38,9 +49,10 @@ def signature_headers(
 class SlackSender:
     """Sends Slack's requests to `bot_url`, creating in the stand-in what Slack would hold."""
 
-    def __init__(self, standin: SlackStandIn, bot_url: str):
+    def __init__(self, standin: SlackStandIn, bot_url: str, signing_secret: str):
         self.standin = standin
         self.bot_url = bot_url
+        self.signing_secret = signing_secret
 
     # -- transport ---------------------------------------------------------------------------
     def post(
@@ -49,15 +61,21 @@ class SlackSender:
         content_type: str,
         extra_headers: dict | None = None,
         url: str | None = None,
-    ) -> requests.Response:
-        headers = {**signature_headers(body, content_type=content_type), **(extra_headers or {})}
-        return requests.post(url or self.bot_url, data=body.encode(), headers=headers, timeout=15)
+    ) -> BotResponse:
+        signed = signature_headers(body, self.signing_secret, content_type=content_type)
+        headers = {**signed, **(extra_headers or {})}
+        request = Request(url or self.bot_url, data=body.encode(), headers=headers, method="POST")
+        try:
+            with urlopen(request, timeout=15) as response:
+                return BotResponse(response.status, response.read().decode())
+        except HTTPError as error:
+            return BotResponse(error.code, error.read().decode())
 
-    def form(self, fields: dict, url: str | None = None) -> requests.Response:
+    def form(self, fields: dict, url: str | None = None) -> BotResponse:
         return self.post(urlencode(fields), "application/x-www-form-urlencoded", url=url)
 
     # -- slash commands ------------------------------------------------------------------------
-    def command(self, text: str, channel: str = "C1", user: str = USER) -> requests.Response:
+    def command(self, text: str, channel: str = "C1", user: str = USER) -> BotResponse:
         return self.form(
             {
                 "token": "legacy",
@@ -103,7 +121,7 @@ class SlackSender:
         event_id: str | None = None,
         retry: int | None = None,
         url: str | None = None,
-    ) -> requests.Response:
+    ) -> BotResponse:
         headers = {}
         if retry:
             headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
@@ -133,7 +151,7 @@ class SlackSender:
         mention = {k: v for k, v in message_event.items() if k != "channel_type"}
         return {**mention, "type": "app_mention"}
 
-    def edit(self, channel: str, ts: str, text: str, user: str = USER) -> requests.Response:
+    def edit(self, channel: str, ts: str, text: str, user: str = USER) -> BotResponse:
         previous = next(m for m in self._all_messages(channel) if m["ts"] == ts)
         edited = self.standin.edit_user_message(channel, ts, text)
         message = {
@@ -179,7 +197,7 @@ class SlackSender:
         action_id: str,
         user: str = USER,
         with_metadata: bool = False,
-    ) -> requests.Response:
+    ) -> BotResponse:
         """Press a button on a bot message; Slack's payload may not carry the metadata."""
         button = _find_button(message, action_id)
         shown = {k: v for k, v in message.items() if with_metadata or k != "metadata"}
@@ -215,7 +233,7 @@ class SlackSender:
 
     def click_ephemeral(
         self, channel: str, blocks: list, action_id: str, user: str = USER
-    ) -> requests.Response:
+    ) -> BotResponse:
         button = _find_button({"blocks": blocks}, action_id)
         payload = {
             "type": "block_actions",
@@ -246,7 +264,7 @@ class SlackSender:
 
     def submit_view(
         self, view: dict, definition: str, rounds: str | None, user: str = USER
-    ) -> requests.Response:
+    ) -> BotResponse:
         values = {
             "definition": {"value": {"type": "plain_text_input", "value": definition}},
             "rounds": {"value": {"type": "number_input", "value": rounds}},
