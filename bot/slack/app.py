@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from slack_bolt import App
@@ -31,6 +32,14 @@ def build_client(token: str | None = None) -> WebClient:
     )
 
 
+def _bolt_logger() -> logging.Logger:
+    """Bolt copies the root level to its loggers, and at DEBUG it logs whole response bodies,
+    users' models included; its own logger keeps it at warnings whatever LOG_LEVEL says."""
+    logger = logging.getLogger("sysbot.bolt")
+    logger.setLevel(logging.WARNING)
+    return logger
+
+
 def build_app(client: WebClient | None = None, signing_secret: str | None = None) -> App:
     """The app, with all work done before the HTTP answer (Cloud Functions has no CPU after)."""
     client = client or build_client()
@@ -40,6 +49,7 @@ def build_app(client: WebClient | None = None, signing_secret: str | None = None
         process_before_response=True,
         token_verification_enabled=False,  # no Web API call at import; auth.test on first use
         raise_error_for_unhandled_request=False,
+        logger=_bolt_logger(),
     )
     register_listeners(app)
     return app
