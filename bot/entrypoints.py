@@ -9,6 +9,7 @@ import time
 from flask import Request, Response
 
 from bot.api import handle_api
+from bot.http_body import SLACK_BODY_LIMIT, body_limit, read_body
 from bot.logs import configure_logging, log_handled, trace_context
 
 TRACE_HEADER = "X-Cloud-Trace-Context"
@@ -33,6 +34,9 @@ def handle_api_request(request: Request) -> Response:
 
 def handle_slack_request(request: Request):
     with trace_context(request.headers.get(TRACE_HEADER)):
+        if read_body(request, body_limit(SLACK_BODY_LIMIT)) is None:
+            log_handled("slack", "too_large", 0.0, body_bytes=request.content_length or 0)
+            return Response('{"error": "request body too large"}', 413, mimetype="application/json")
         return _slack_request_handler().handle(request)
 
 
