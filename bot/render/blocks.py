@@ -15,6 +15,7 @@ TABLE_MAX_COLUMNS = 20  # round included
 CHART_MAX_SERIES = 6
 CHART_MAX_POINTS = 20
 CHART_NAME_CHARS = 20
+PLAIN_NAME_CHARS = 24  # keeps 100 rows of the text table well inside 50 blocks
 CONTEXT_MAX_ELEMENTS = 10
 TEXT_CHUNK = 2900
 COMPARISON_MAX_ROWS = 30
@@ -82,6 +83,8 @@ def comparison_text(changes: list[StockChange]) -> str:
     shown = changes
     if len(changes) > COMPARISON_MAX_ROWS:
         shown = [c for c in changes if c.first_divergence is not None][:COMPARISON_MAX_ROWS]
+    if not shown:
+        return f"Compared with the run before: all {len(changes)} stocks are the same."
     rows = [
         [c.name, _maybe(c.before), _maybe(c.after), _signed(c.change), _divergence(c)]
         for c in shown
@@ -149,16 +152,22 @@ def _notes(result: RunResult, charted: bool, fallback: int) -> list[str]:
     shown = min(len(result.rows), TABLE_MAX_ROWS - 1)
     if len(result.rows) > shown:
         notes.append(
-            f":scissors: The table shows {shown} of {len(result.rows)} rounds: the "
-            "first, the last and evenly spaced rounds between. *CSV* has them all."
+            f":scissors: The table shows {shown} of the {len(result.rows)} rounds from 0 to "
+            f"{_rounds_ran(result)}: the first, the last and evenly spaced rounds between. "
+            "*CSV* has them all."
         )
     left_out = result.stocks[TABLE_MAX_COLUMNS - 1 :]
     if left_out:
         notes.append(f":scissors: Not in the table: {_names(left_out)}. *CSV* has them all.")
     if charted and len(result.stocks) > CHART_MAX_SERIES:
         notes.append(f"The chart shows the first {CHART_MAX_SERIES} stocks.")
-    if fallback:
-        notes.append("This workspace can't show charts or tables yet, so they are left out.")
+    if fallback == WITHOUT_CHART:
+        notes.append("This workspace can't show charts yet, so the chart is left out.")
+    elif fallback >= PLAIN_TABLE:
+        notes.append(
+            "This workspace can't show tables or charts yet, so the table is plain text "
+            "and the chart is left out."
+        )
     notes += [f":warning: {_escape(w)}" for w in result.warnings]
     if len(notes) > CONTEXT_MAX_ELEMENTS:
         extra = len(notes) - CONTEXT_MAX_ELEMENTS + 1
@@ -193,7 +202,8 @@ def _plain_table(result: RunResult) -> str:
         [str(r[0]), *(display_number(v) for v in r[1 : len(stocks) + 1])]
         for r in sample(result.rows, TABLE_MAX_ROWS - 1)
     ]
-    return _aligned([["round", *stocks], *rows], right_from=0)
+    header = ["round", *(_clip(name, PLAIN_NAME_CHARS) for name in stocks)]
+    return _aligned([header, *rows], right_from=0)
 
 
 def _aligned(rows: list[list[str]], right_from: int) -> str:

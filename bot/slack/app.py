@@ -16,6 +16,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.slack.listeners import register_listeners
 
 DEFAULT_API_URL = "https://slack.com/api/"
+# Bolt's default blames a missing installation; here auth.test only fails when Slack does.
+AUTHORIZE_FAILED = (
+    "Sorry, I couldn't reach Slack just now, so your request was not run. Please try again."
+)
 
 
 def build_client(token: str | None = None) -> WebClient:
@@ -49,6 +53,7 @@ def build_app(client: WebClient | None = None, signing_secret: str | None = None
         process_before_response=True,
         token_verification_enabled=False,  # no Web API call at import; auth.test on first use
         raise_error_for_unhandled_request=False,
+        user_facing_authorize_error_message=AUTHORIZE_FAILED,
         logger=_bolt_logger(),
     )
     register_listeners(app)

@@ -6,11 +6,12 @@ from slack_sdk import WebClient
 from bot.model import Limits, ModelError, run_definition
 from bot.render.data import result_csv
 from bot.slack.actions_support import clicked_run
-from bot.slack.listeners.actions.gone import say_run_is_gone
+from bot.slack.listeners.actions.gone import say_run_is_gone, unless_not_a_member
 from bot.slack.observe import listener
 
 
 @listener("action")
+@unless_not_a_member
 def download_csv(ack: Ack, body: dict, client: WebClient, respond: Respond) -> str:
     ack()
     clicked = clicked_run(client, body)

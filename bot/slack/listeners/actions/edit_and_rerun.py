@@ -5,7 +5,7 @@ from slack_sdk import WebClient
 
 from bot.render.views import MODAL_TEXT_LIMIT, model_modal
 from bot.slack.actions_support import clicked_run
-from bot.slack.listeners.actions.gone import say_run_is_gone
+from bot.slack.listeners.actions.gone import say_run_is_gone, unless_not_a_member
 from bot.slack.observe import listener
 
 TOO_LONG = (
@@ -15,6 +15,7 @@ TOO_LONG = (
 
 
 @listener("action")
+@unless_not_a_member
 def edit_and_rerun(ack: Ack, body: dict, client: WebClient, respond: Respond) -> str:
     ack()
     clicked = clicked_run(client, body)

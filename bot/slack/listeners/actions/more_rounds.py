@@ -7,12 +7,13 @@ from bot.model import Limits
 from bot.model.rerun import Rerun
 from bot.slack.actions_support import clicked_run
 from bot.slack.answers import rerun_answer
-from bot.slack.listeners.actions.gone import say_run_is_gone
+from bot.slack.listeners.actions.gone import say_run_is_gone, unless_not_a_member
 from bot.slack.observe import listener
 from bot.slack.replies import post_answer
 
 
 @listener("action")
+@unless_not_a_member
 def more_rounds(ack: Ack, body: dict, client: WebClient, respond: Respond) -> str:
     ack()
     clicked = clicked_run(client, body)
