@@ -56,7 +56,7 @@ def help_message(with_editor_button: bool) -> dict:
     return {"text": "How to use /model: /model rounds=20 followed by your model.", "blocks": blocks}
 
 
-def model_modal(definition: str, rounds: int, private_metadata: dict) -> dict:
+def model_modal(definition: str, rounds: int, private_metadata: dict, max_rounds: int) -> dict:
     definition_input = {
         "type": "plain_text_input",
         "action_id": INPUT_ACTION,
@@ -72,7 +72,7 @@ def model_modal(definition: str, rounds: int, private_metadata: dict) -> dict:
         "is_decimal_allowed": False,
         "initial_value": str(rounds),
         "min_value": "0",
-        "max_value": "1000",
+        "max_value": str(max_rounds),
     }
     return {
         "type": "modal",

@@ -230,12 +230,27 @@ def test_a_new_instance_calls_nothing_at_start_and_auth_test_once_when_it_works(
     with FunctionServer("slack_events", bot_env(standin)) as fresh:
         assert slack.standin.calls == []
         sender = SlackSender(standin, fresh.url, SIGNING_SECRET)
-        slack.standin.fail_next("auth.test", status=500, times=2)
+        slack.standin.fail_next("auth.test", status=500, times=3)
 
         refused = sender.command(f"rounds=4\n{FUNNEL}")
         sender.command(f"rounds=4\n{FUNNEL}")
         sender.command(f"rounds=5\n{FUNNEL}")
 
     assert refused.status_code == 200 and refused.text == AUTHORIZE_FAILED
-    assert len(slack.standin.calls_to("auth.test")) == 3  # two failures, then one that works
+    assert (
+        len(slack.standin.calls_to("auth.test")) == 4
+    )  # a try and two retries fail, then one works
     assert len(slack.standin.messages("C1")) == 2
+
+
+def test_an_event_whose_reply_slack_refused_is_answered_500_and_its_retry_replies_once(slack):
+    message = slack.user_message(FENCED)
+    slack.standin.fail_next("chat.postMessage", status=500, times=3)  # a try and two retries
+
+    first = slack.event(message, event_id="EvREFUSED")
+    retried = slack.event(message, event_id="EvREFUSED", retry=1)
+
+    assert first.status_code == 500
+    assert "Traceback" not in first.text
+    assert retried.status_code == 200
+    assert len(bot_replies(slack.standin, "C1", message["ts"])) == 1

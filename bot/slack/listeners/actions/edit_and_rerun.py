@@ -3,6 +3,7 @@
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.model import Limits
 from bot.render.views import MODAL_TEXT_LIMIT, model_modal
 from bot.slack.actions_support import clicked_run
 from bot.slack.listeners.actions.gone import say_run_is_gone, unless_not_a_member
@@ -28,9 +29,11 @@ def edit_and_rerun(ack: Ack, body: dict, client: WebClient, respond: Respond) ->
             replace_original=False,
         )
         return "too_long"
-    place = {"channel": clicked.channel, "thread_ts": clicked.thread_ts}
+    # The run to compare with is the one whose button was pressed, not the thread's newest.
+    place = {"channel": clicked.channel, "thread_ts": clicked.thread_ts, "run_ts": clicked.run.ts}
+    max_rounds = Limits.from_env().max_rounds
     client.views_open(
         trigger_id=body["trigger_id"],
-        view=model_modal(clicked.run.definition, clicked.run.rounds, place),
+        view=model_modal(clicked.run.definition, clicked.run.rounds, place, max_rounds),
     )
     return "ok"

@@ -12,8 +12,9 @@ from bot.slack.observe import listener
 def open_editor(ack: Ack, body: dict, client: WebClient) -> str:
     ack()
     channel = (body.get("container") or {}).get("channel_id") or body["channel"]["id"]
+    limits = Limits.from_env()
     client.views_open(
         trigger_id=body["trigger_id"],
-        view=model_modal("", Limits.from_env().default_rounds, {"channel": channel}),
+        view=model_modal("", limits.default_rounds, {"channel": channel}, limits.max_rounds),
     )
     return "ok"

@@ -56,7 +56,8 @@ def _with_comparison(client, bot_id, place, result, limits, heading) -> Answer:
     if not place.get("thread_ts"):
         return fresh
     runs = bot_runs(read_thread(client, place["channel"], place["thread_ts"]), bot_id)
-    previous = previous_run(runs)
+    clicked = [run for run in runs if run.ts == place.get("run_ts") and run.rerunnable]
+    previous = clicked[-1] if clicked else previous_run(runs)
     if previous is None:
         return fresh
     return rerun_answer(previous, Rerun(result.definition, [], result.rounds), limits, heading)

@@ -48,7 +48,11 @@ def test_edit_opens_the_editor_with_the_trigger_id_prefilled_with_the_run(slack,
     assert view["callback_id"] == MODAL_CALLBACK
     assert _input(view, "definition")["initial_value"] == FUNNEL
     assert _input(view, "rounds")["initial_value"] == "6"
-    assert json.loads(view["private_metadata"]) == {"channel": "C1", "thread_ts": message["ts"]}
+    assert json.loads(view["private_metadata"]) == {
+        "channel": "C1",
+        "thread_ts": message["ts"],
+        "run_ts": message["ts"],
+    }
 
 
 def test_submitting_the_editor_posts_the_new_run_in_the_thread_with_a_comparison(slack):
