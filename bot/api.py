@@ -54,17 +54,22 @@ def _read_body(request: Request, body: bytes) -> tuple[str, int | None, dict | N
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise ModelError("The body is not UTF-8 text.") from None
-    if request.mimetype == "application/json":
-        return _read_json(text)
+    if request.mimetype == "application/json" or text.lstrip().startswith("{"):
+        return _read_json(text)  # no definition starts with `{`: JSON sent as a form or text
     return text, _query_rounds(request), None
 
 
 def _read_json(text: str) -> tuple[str, int | None, dict | None]:
     try:
         payload = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # too long a number, too deep a nesting
+        reason = (
+            f"{exc.msg} at character {exc.pos}"
+            if isinstance(exc, json.JSONDecodeError)
+            else "it is nested too deep or holds too long a number"
+        )
         raise ModelError(
-            f"The body is not valid JSON: {exc.msg} at character {exc.pos}.",
+            f"The body is not valid JSON: {reason}.",
             hint='Send {"definition": "[a] > b @ 5", "rounds": 10}.',
         ) from None
     if not isinstance(payload, dict) or not isinstance(payload.get("definition"), str):
@@ -98,7 +103,7 @@ def _query_rounds(request: Request) -> int | None:
     value = request.args.get("rounds")
     if value is None:
         return None
-    if not value.lstrip("-").isdigit():
+    if not value.lstrip("-").isdecimal() or len(value) > 18:
         raise ModelError(f"`rounds={value}` is not a whole number.", hint="For example ?rounds=20.")
     return int(value)
 

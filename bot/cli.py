@@ -22,7 +22,7 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run a model file (or - for stdin) and print it")
     run.add_argument("file", nargs="?", default="-", help="model file, or - for stdin")
-    run.add_argument("-r", "--rounds", type=int, default=None, help="rounds to run (default 10)")
+    run.add_argument("-r", "--rounds", type=_rounds, help="rounds to run (default 10)")
     run.add_argument("--format", choices=["table", "csv", "json"], default="table")
     run.add_argument(
         "--set",
@@ -33,12 +33,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(command=_run)
 
-    serve = commands.add_parser("serve", help="start the local server (JSON API)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
+    serve = commands.add_parser(
+        "serve", help="start the local server: a Slack-like page driven by the bot, and the API"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="a loopback address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="default 8080; 0 picks a free port")
     serve.set_defaults(command=_serve)
     _add_slack_commands(commands)
     return parser
+
+
+def _rounds(text: str) -> int:
+    """Rounds outside the limit are a usage error (exit 2), like any bad option value."""
+    from bot.model import Limits
+
+    limit = Limits.from_env().max_rounds
+    try:
+        rounds = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: '{text}'") from None
+    if not 0 <= rounds <= limit:
+        raise argparse.ArgumentTypeError(f"{rounds} is outside 0 to {limit}")
+    return rounds
 
 
 def _run(args: argparse.Namespace) -> int:

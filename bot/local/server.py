@@ -1,32 +1,241 @@
-"""The local server: the JSON API (and later the local workspace page) on 127.0.0.1."""
+"""The local server: a Slack-like page driven by the real bot, and the JSON API, on 127.0.0.1.
+
+One process holds everything a newcomer needs:
+
+    GET  /                      the page (bot/local/static/)
+    POST /api/run               the JSON API, as the run_model function serves it
+    POST /slack/events          the Slack handler, as the slack_events function serves it
+    GET  /local/state           the stand-in's workspace, plus what only the page shows
+    POST /local/<action>        the page's actions, sent on as signed Slack requests
+    GET  /local/files/<id>/<n>  files the bot uploaded
+
+The bot's Web API calls go to a SlackStandIn on its own loopback port.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import mimetypes
+import os
+import secrets
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from flask import Flask, request
+from flask import Flask, Response, jsonify, request, send_from_directory
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from bot.api import handle_api
+from bot.local.workspace import ActionError, LocalWorkspace, set_the_scene
+from bot.standin import SlackStandIn
 
+STATIC = Path(__file__).parent / "static"
 EXAMPLE = {"definition": "[Candidates] > Screens @ 5\nScreens > Hires @ 0.5", "rounds": 5}
+QUIET_PATHS = ("/local/state", "/static/", "/favicon")
+# Some systems map .js to text/plain, and browsers refuse to run such a module script.
+mimetypes.add_type("text/javascript", ".js")
 
 
-def create_app() -> Flask:
-    app = Flask("sysbot-local")
+def create_app(workspace: LocalWorkspace | None = None) -> Flask:
+    """The API alone, or with a workspace the page and the Slack handler as well."""
+    app = Flask("sysbot-local", static_folder=None)
     app.add_url_rule(
         "/api/run",
         "api",
         lambda: handle_api(request),
         methods=["POST", "OPTIONS", "GET", "PUT", "DELETE"],
     )
+    if workspace is not None:
+        _add_page_routes(app)
+        _add_workspace_routes(app, workspace)
     return app
 
 
+def _add_page_routes(app: Flask) -> None:
+    app.add_url_rule("/", "page", lambda: send_from_directory(STATIC, "index.html"))
+    app.add_url_rule(
+        "/static/<path:name>", "static_file", lambda name: send_from_directory(STATIC, name)
+    )
+    app.add_url_rule("/slack/events", "slack_events", _slack_events, methods=["POST"])
+
+
+def _slack_events() -> Any:
+    # Imported here: the handler must be built after serve() has pointed it at the stand-in.
+    from bot.entrypoints import handle_slack_request
+
+    return handle_slack_request(request)
+
+
+# name: (required text fields, what to do); each POST /local/<name> takes a JSON object.
+Action = tuple[tuple[str, ...], Callable[[LocalWorkspace, dict], Any]]
+ACTIONS: dict[str, Action] = {
+    "command": (("channel", "text"), lambda w, b: w.command(b["channel"], b["text"])),
+    "message": (
+        ("channel", "text"),
+        lambda w, b: w.message(b["channel"], b["text"], b.get("thread_ts") or None),
+    ),
+    "edit": (("channel", "ts", "text"), lambda w, b: w.edit(b["channel"], b["ts"], b["text"])),
+    "click": (
+        ("channel", "ts", "action_id"),
+        lambda w, b: w.click(b["channel"], b["ts"], b["action_id"], bool(b.get("ephemeral"))),
+    ),
+    "submit": (("view_id",), lambda w, b: w.submit(b["view_id"], _values(b.get("values")))),
+    "close": (("view_id",), lambda w, b: w.close_view(b["view_id"])),
+    "home": ((), lambda w, b: w.open_home()),
+    "reset": ((), lambda w, b: w.reset()),
+}
+
+
+def _add_workspace_routes(app: Flask, workspace: LocalWorkspace) -> None:
+    for name, (fields, action) in ACTIONS.items():
+        route = _action_route(workspace, fields, action)
+        app.add_url_rule(f"/local/{name}", f"local_{name}", route, methods=["POST"])
+    app.add_url_rule("/local/state", "local_state", lambda: jsonify(workspace.state()))
+    app.add_url_rule(
+        "/local/files/<file_id>/<path:name>",
+        "local_file",
+        lambda file_id, name: _file(workspace, file_id),
+    )
+    app.before_request(_only_this_machine)
+
+
+def _action_route(
+    workspace: LocalWorkspace,
+    fields: tuple[str, ...],
+    action: Callable[[LocalWorkspace, dict], Any],
+) -> Callable[[], Response]:
+    def route() -> Response:
+        # JSON only: a form on another site cannot send application/json without a CORS
+        # preflight, which this server never grants.
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return _problem("Send a JSON object.", 400)
+        missing = [f for f in fields if not isinstance(body.get(f), str)]
+        if missing:
+            return _problem(f"Send {', '.join(missing)} as text.", 400)
+        try:
+            outcome = action(workspace, body)
+        except ActionError as error:
+            return _problem(str(error), 409)
+        return jsonify(outcome.as_json() if outcome is not None else {"ok": True})
+
+    return route
+
+
+def _values(values: Any) -> dict[str, dict[str, str | None]]:
+    """The modal's inputs as {block_id: {action_id: text}}; anything else is dropped."""
+    if not isinstance(values, dict):
+        return {}
+    return {
+        str(block): {str(k): v for k, v in fields.items() if v is None or isinstance(v, str)}
+        for block, fields in values.items()
+        if isinstance(fields, dict)
+    }
+
+
+def _only_this_machine() -> Response | None:
+    """Refuse requests addressed to another host name: a web page that rebinds its own name to
+    127.0.0.1 must not reach the page's actions (DNS rebinding)."""
+    host = (request.host or "").rsplit(":", 1)[0].strip("[]")
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return None
+    return _problem("This server only answers requests for 127.0.0.1 or localhost.", 421)
+
+
+def _file(workspace: LocalWorkspace, file_id: str) -> Response:
+    try:
+        content, mimetype, filename = workspace.file(file_id)
+    except KeyError:
+        return Response("No such file.", 404, mimetype="text/plain")
+    response = Response(content, mimetype=mimetype)
+    if "download" in request.args:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _problem(message: str, status: int) -> Response:
+    response = jsonify({"ok": False, "error": message})
+    response.status_code = status
+    return response
+
+
+# -- running it --------------------------------------------------------------------------------
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Log the page's actions and the bot's requests, not the page polling for state."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if not self.path.startswith(QUIET_PATHS):
+            super().log_request(code, size)
+
+
+def start_local_server(
+    host: str = "127.0.0.1", port: int = 8080
+) -> tuple[BaseWSGIServer, SlackStandIn]:
+    """Start the stand-in and bind the page's server; the caller runs ``serve_forever()``.
+
+    Returns (server, stand-in). Must run before anything builds the Slack app in this process,
+    because the app reads its token, signing secret and API URL from the environment once.
+    """
+    if not _is_loopback(host):
+        raise ValueError(f"the local server only listens on this machine, not on {host}")
+    signing_secret = secrets.token_hex(16)
+    standin = SlackStandIn(bot_token=f"xoxb-local-{secrets.token_hex(8)}").start()
+    set_the_scene(standin)
+    os.environ["SLACK_BOT_TOKEN"] = standin.bot_token
+    os.environ["SLACK_SIGNING_SECRET"] = signing_secret
+    os.environ["SLACK_API_URL"] = standin.api_url
+    workspace = LocalWorkspace(standin, signing_secret)
+    try:
+        server = make_server(
+            host,
+            port,
+            create_app(workspace),
+            threaded=True,  # the bot calls back into this server while a page request waits
+            request_handler=_QuietHandler,
+        )
+    except BaseException:  # werkzeug exits with its own message when the port is taken
+        standin.stop()
+        raise
+    workspace.bot_url = f"http://{_url_host(host)}:{server.server_port}/slack/events"
+    return server, standin
+
+
 def serve(host: str, port: int) -> None:
-    print(f"sysbot is running at http://{host}:{port}/\nTry the JSON API:\n")
+    try:
+        server, standin = start_local_server(host, port)
+    except (ValueError, OSError) as error:
+        print(f"sysbot serve: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    address = f"http://{_url_host(host)}:{server.server_port}/"
+    print(f"sysbot is running at {address}\n")
+    print(f"  Open {address} for a Slack-like channel driven by the real bot,")
+    print("  and its API tab for the JSON API. Or call the API directly:\n")
     print(
-        f"  curl -s http://{host}:{port}/api/run -H 'content-type: application/json' \\\n"
+        f"  curl -s {address}api/run -H 'content-type: application/json' \\\n"
         f"       -d '{json.dumps(EXAMPLE)}'\n",
         flush=True,
     )
-    create_app().run(host=host, port=port, threaded=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        standin.stop()
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host

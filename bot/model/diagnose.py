@@ -40,6 +40,9 @@ def explain_line(located: Located, number: int, exc: Exception) -> ModelError:
     line = located.lines[number - 1]
     if isinstance(exc, IndexError):
         _, stray = unmatched_parens(line)
+        segment = None if stray else _segment_failing_with(line, IndexError)
+        if segment is not None:  # `a(5)(6)`: balanced, but `systems` reads `5)(6` as one value
+            return _explain_segment(located, number, segment, True)
         column = stray[0] if stray else None
         return located.error(
             "There is a `)` with no `(` before it.",
@@ -55,6 +58,21 @@ def explain_line(located: Located, number: int, exc: Exception) -> ModelError:
         _first_text_column(line),
         SYNTAX,
     )
+
+
+def _segment_failing_with(line: str, error: type[Exception]) -> Segment | None:
+    """The part of a flow line (source, destination, rate) on which `systems` raises `error`."""
+    parts = split_parts(line)
+    readers = ((parts.source, lexer.lex_stock), (parts.destination, lexer.lex_stock))
+    for segment, read in (*readers, (parts.rate, lexer.lex_flow)):
+        try:
+            if segment is not None:
+                read(segment.text.replace(" ", ""))  # `systems`' lexer drops every space
+        except error:
+            return segment
+        except Exception:
+            continue
+    return None
 
 
 def _explain_stock_name(located: Located, number: int, bad_name: str) -> ModelError:
@@ -104,11 +122,13 @@ def _explain_segment(located: Located, number: int, segment: Segment, has_rate: 
                 column,
                 "Add the missing `)` after the stock's initial value.",
             )
+        after = rest[close + 1 :].strip()
+        hint = "Start a new line for the next stock or flow."
         return located.error(
-            f"Unexpected `{rest[close + 1 :].strip()[:20]}` after `{name}(...)`.",
+            f"Unexpected `{after[:20]}` after `{name}(...)`.",
             number,
             column + close + 1 + _lead(rest[close + 1 :]),
-            "Start a new line for the next stock or flow.",
+            _bad_char_hint("<", text, has_rate) if after.startswith("<") else hint,
         )
     return located.error(
         f"`{rest[0]}` can't be used in a stock name.",
@@ -241,7 +261,7 @@ def explain_formula(located: Located, exc, number: int | None = None) -> ModelEr
     formula_text = lexer.readable(exc.formula.lexed).replace(" ", "")
     unknown = re.match(r"reference to non-existant stock '(.*)'", exc.msg)
     if unknown:
-        return _explain_unknown(located, unknown.group(1), number)
+        return explain_unknown(located, unknown.group(1), number)
     number, column = _locate_formula(located, formula_text or "()", number)
     if "start with an operation" in exc.msg and re.match(r"-\d", formula_text):
         hint = f"`systems` can't read negative numbers; write `0 - {formula_text[1:]}` instead."
@@ -262,7 +282,7 @@ def explain_formula(located: Located, exc, number: int | None = None) -> ModelEr
     return located.error(f"`systems` can't compute `{formula_text}`.", number, column)
 
 
-def _explain_unknown(located: Located, reference: str, number: int | None) -> ModelError:
+def explain_unknown(located: Located, reference: str, number: int | None) -> ModelError:
     number, column = _locate_reference(located, reference, number)
     if re.fullmatch(r"\d+(\.\d+)?[eE][-+]?\d+", reference):
         value = float(reference)
@@ -272,6 +292,13 @@ def _explain_unknown(located: Located, reference: str, number: int | None) -> Mo
             number,
             column,
             f"`systems` can't read exponents; write `{plain}` instead.",
+        )
+    if not NAME.fullmatch(reference):  # `0.5 0.5`: systems drops the space and reads `0.50.5`
+        return located.error(
+            f"`{reference}` is neither a number nor a stock name.",
+            number,
+            column,
+            "`systems` ignores spaces in a formula; join values with `+`, `-`, `*` or `/`.",
         )
     names = _stock_names(located)
     close = difflib.get_close_matches(reference, names, n=1, cutoff=0.6)
@@ -318,7 +345,8 @@ def _reference_column(line: str, reference: str) -> int | None:
             column = find_word(line, reference, segment.start + segment.text.index("("))
             if column is not None and column < segment.start + len(segment.text):
                 return column
-    return None
+    # `a b` is read as `ab`: find it with the spaces left out
+    return find_compact(line, reference, parts.rate.start) if parts.rate else None
 
 
 def _locate_formula(located: Located, formula_text: str, number: int | None):
@@ -332,7 +360,7 @@ def _locate_formula(located: Located, formula_text: str, number: int | None):
 
 
 def explain_cycle(located: Located, exc) -> ModelError:
-    names = list(exc.cycle) if isinstance(exc.cycle, dict) else []
+    names = _loop(exc.cycle) if isinstance(exc.cycle, dict) else []
     first = names[0] if names else ""
     line = first_declaration(located, first, before=len(located.lines) + 1) or 1
     loop = " → ".join(names + names[:1])
@@ -342,6 +370,20 @@ def explain_cycle(located: Located, exc) -> ModelError:
         find_word(located.lines[line - 1], first),
         "Give at least one of these stocks a number as its initial value.",
     )
+
+
+def _loop(graph: dict[str, list[str]]) -> list[str]:
+    """One circle of references in `systems`' graph, which also holds stocks outside it."""
+    for start in graph:
+        path = [start]
+        while True:
+            following = next((name for name in graph[path[-1]] if graph.get(name)), None)
+            if following is None:
+                break
+            if following in path:
+                return path[path.index(following) :]
+            path.append(following)
+    return []
 
 
 def unexpected(located: Located, exc: Exception, where: int | None = None) -> ModelError:

@@ -48,7 +48,7 @@ def normalize_text(text: str) -> str:
 
 def _markup_replacement(match: re.Match) -> str:
     target, label = match.group(1), match.group(2)
-    if target.startswith("@"):
+    if target.startswith(("@", "!")):  # people, and <!here> <!channel> <!subteam^S1|@team>
         return ""
     if label:
         return ("#" + label) if target.startswith("#") else label
@@ -96,6 +96,11 @@ def _take_rounds(text: str) -> tuple[int | None, str]:
         raise ModelError(
             f"`rounds={value}` is not a whole number of rounds.",
             hint="Write the number of rounds as a whole number, for example `rounds=20`.",
+        )
+    if len(value) > 18:  # int() refuses past 4,300 digits; no limit is anywhere near this
+        raise ModelError(
+            f"`rounds={value[:18]}…` is far more rounds than a model can run.",
+            hint="Ask for fewer rounds, for example `rounds=20`.",
         )
     return int(value), _ROUNDS.sub(" ", text)
 

@@ -12,7 +12,7 @@ from systems.errors import CircularReferences, InvalidFormula, ParseException
 from systems.models import State
 from systems.parse import parse
 
-from bot.model import diagnose, surprises
+from bot.model import diagnose, growth, surprises
 from bot.model.diagnose import Located
 from bot.model.edit import apply_overrides
 from bot.model.errors import ModelError
@@ -112,7 +112,27 @@ def _build(definition: str, limits: Limits):
         raise diagnose.explain_cycle(located, exc) from None
     except Exception as exc:
         raise diagnose.unexpected(located, exc) from None
+    _check_growth(model, located, flow_lines)
     return model, located, lexed, flow_lines
+
+
+def _check_growth(model, located: Located, flow_lines: list[int]) -> None:
+    """Python ints never overflow, so a formula can take hours; refuse those before running."""
+    try:
+        growth.check_model(model)
+    except growth.TooLarge as exc:
+        if exc.flow is not None:
+            line = flow_lines[exc.flow]
+            column = split_parts(located.lines[line - 1]).rate.stripped_start
+        else:
+            line = diagnose.first_declaration(located, exc.stock) or 1
+            column = find_word(located.lines[line - 1], exc.stock)
+        raise located.error(
+            f"Values in this formula can have more than {exc.digits:,} digits.",
+            line,
+            column,
+            "Use smaller numbers, or multiply fewer stocks together.",
+        ) from None
 
 
 def _check_flows_complete(model, located: Located, flow_lines: list[int]) -> None:
@@ -170,6 +190,7 @@ def _simulate(model, rounds: int, limits: Limits, located: Located, flow_lines: 
         state = State(model)
     except Exception as exc:
         raise _explain_runtime(exc, located, model, {}, 0, flow_lines) from None
+    _check_initial_size(state.state, located)
     snapshots = [state.snapshot()]
     for round_number in range(1, rounds + 1):
         if time.monotonic() > deadline:
@@ -185,8 +206,31 @@ def _simulate(model, rounds: int, limits: Limits, located: Located, flow_lines: 
             raise _explain_runtime(
                 exc, located, model, snapshots[-1], round_number, flow_lines
             ) from None
+        huge = _too_large_stock(state.state)
+        if huge:
+            return snapshots, (
+                f"Stopped at round {round_number} of {rounds}: `{huge}` grew past "
+                f"{growth.MAX_VALUE_DIGITS:,} digits. "
+                f"Rows up to round {round_number - 1} are shown."
+            )
         snapshots.append(state.snapshot())
     return snapshots, None
+
+
+def _too_large_stock(state: dict) -> str | None:
+    return next((name for name, value in state.items() if growth.too_large(value)), None)
+
+
+def _check_initial_size(state: dict, located: Located) -> None:
+    huge = _too_large_stock(state)
+    if huge:
+        line = diagnose.first_declaration(located, huge) or 1
+        raise located.error(
+            f"The initial value of `{huge}` has more than {growth.MAX_VALUE_DIGITS:,} digits.",
+            line,
+            find_word(located.lines[line - 1], huge),
+            "Start from a smaller value.",
+        )
 
 
 def _culprit(model, state: dict) -> int | None:
@@ -201,12 +245,14 @@ def _culprit(model, state: dict) -> int | None:
 
 def _overflow_note(model, state: dict, round_number: int, rounds: int) -> str:
     index = _culprit(model, state)
+    shown = [s.name for s in model.stocks if s.show]
     if index is not None:
         flow = model.flows[index]
         what = f"the flow from `{flow.source.name}` to `{flow.destination.name}`"
+        shown = [name for name in shown if name in (flow.source.name, flow.destination.name)]
     else:
         what = "a value"
-    visible = [s.name for s in model.stocks if s.show and _finite(state[s.name])]
+    visible = [name for name in shown if _finite(state[name])]
     biggest = max(visible, key=lambda name: abs(state[name]), default=None)
     size = f" (`{biggest}` was already {_approximately(state[biggest])})" if biggest else ""
     return (
@@ -231,7 +277,17 @@ def _explain_runtime(exc, located, model, state, round_number, flow_lines) -> Mo
         index = _culprit(model, state) if state else None
         line = flow_lines[index] if index is not None and index < len(flow_lines) else None
         return diagnose.explain_formula(located, exc, line)
-    if isinstance(exc, ZeroDivisionError):
+    missing = exc.args[0] if isinstance(exc, KeyError) and exc.args else None
+    if isinstance(missing, str) and model.get_stock(missing) is None:
+        # `systems` checks references only outside parentheses; the others fail here
+        return diagnose.explain_unknown(located, missing, None)
+    if isinstance(missing, str):
+        message = f"`{missing}` has no value yet"
+        hint = (
+            "`systems` works out initial values in the order their references need, but it "
+            f"doesn't see references inside parentheses; write `{missing}` outside them."
+        )
+    elif isinstance(exc, ZeroDivisionError):
         message = "Division by zero"
         hint = "A stock you divide by is 0 at that point; guard it or divide by a number."
     else:

@@ -22,19 +22,16 @@ def reading_warnings(lines: list[str], lexed_lines: dict[int, list]) -> list[str
     for number, line in enumerate(lines, start=1):
         if is_blank_or_comment(line):
             continue
-        warnings += _line_warnings(number, line)
+        warnings += _line_warnings(number, line, lexed_lines.get(number, []))
         warnings += _precedence_warnings(number, lexed_lines.get(number, []))
     return warnings
 
 
-def _line_warnings(number: int, line: str) -> list[str]:
+def _line_warnings(number: int, line: str, tokens: list) -> list[str]:
     found = []
     opened, _ = unmatched_parens(line)
     if opened:
-        found.append(
-            f"Line {number}: the `(` at column {opened[0] + 1} is never closed; "
-            "`systems` ignores the missing `)`."
-        )
+        found.append(_unclosed_warning(number, line, tokens, opened[0]))
     if "#" in line:
         found.append(
             f"Line {number}: everything on this line is a comment to `systems`, "
@@ -47,7 +44,7 @@ def _line_warnings(number: int, line: str) -> list[str]:
         extra = parts.destination.text[parts.destination.text.index(">") :].strip()
         found.append(f"Line {number}: a line holds one flow; `systems` ignores `{extra}`.")
         return found
-    if parts.destination is not None and parts.rate is None:
+    if parts.destination is not None and (parts.rate is None or not parts.rate.stripped):
         found.append(_no_rate_warning(number, parts))
     for segment in (parts.source, parts.destination):
         if segment is not None and _has_inner_space(segment.stripped):
@@ -56,6 +53,42 @@ def _line_warnings(number: int, line: str) -> list[str]:
                 f"in it; `systems` reads it as `{stock_name(segment)}`."
             )
     return found
+
+
+def _unclosed_warning(number: int, line: str, tokens: list, column: int) -> str:
+    """`systems` keeps only what follows an unclosed `(`: `2 * (3 + 1` reads as `3 + 1`."""
+    token = _token_at(split_parts(line), tokens, column)
+    reading = f"reads it as `{_token_text(token)}`" if token else "ignores the missing `)`"
+    return f"Line {number}: the `(` at column {column + 1} is never closed; `systems` {reading}."
+
+
+def _token_at(parts, tokens: list, column: int):
+    """The stock or flow token that `column` of the line was read into."""
+    stocks = [t for t in tokens if t[0] in (lexer.TOKEN_STOCK, lexer.TOKEN_STOCK_INFINITE)]
+    flows = [t for t in tokens if t[0] == lexer.TOKEN_FLOW]
+    if parts.rate is not None and column >= parts.rate.start:
+        candidates = flows
+    elif parts.destination is not None and column >= parts.destination.start:
+        candidates = stocks[1:]
+    else:
+        candidates = stocks
+    return candidates[0] if candidates else None
+
+
+def _token_text(token) -> str:
+    kind, name, (_, params) = token
+    if kind == lexer.TOKEN_STOCK_INFINITE:
+        return f"[{name}]"
+    inner = ", ".join(_formula_text(formula) for formula in params)
+    return f"{name}({inner})" if name else inner
+
+
+def _formula_text(formula) -> str:
+    """A formula as `systems` reads it; unlike `lexer.readable`, nested ones keep parentheses."""
+    return " ".join(
+        f"({_formula_text(token)})" if token[0] == lexer.TOKEN_FORMULA else str(token[1])
+        for token in formula[1]
+    )
 
 
 def _no_rate_warning(number: int, parts) -> str:
@@ -83,7 +116,7 @@ def _has_inner_space(text: str) -> bool:
 def _precedence_warnings(number: int, tokens: list) -> list[str]:
     for formula in _formulas(tokens):
         if _mixes_precedence(formula):
-            text = lexer.readable(formula)
+            text = _formula_text(formula)
             return [
                 f"Line {number}: `{text}` is worked out left to right, with no operator "
                 "precedence; add parentheses if you meant otherwise."
@@ -154,7 +187,8 @@ def _never_moves(flow, snapshots: list[dict]) -> bool:
     """Cheap first: only a source that never changes can be stuck, so most flows cost nothing."""
     source = flow.source.name
     values = {state[source] for state in snapshots}
-    if len(values) != 1 or not next(iter(values)) or math.isinf(next(iter(values))):
+    value = next(iter(values))
+    if len(values) != 1 or not value or isinstance(value, float) and math.isinf(value):
         return False
     for state in snapshots[:-1]:
         try:

@@ -269,6 +269,11 @@ class SlackSender:
             "definition": {"value": {"type": "plain_text_input", "value": definition}},
             "rounds": {"value": {"type": "number_input", "value": rounds}},
         }
+        return self.submit_view_values(view, values, user)
+
+    def submit_view_values(self, view: dict, values: dict, user: str = USER) -> BotResponse:
+        """Submit a modal with ``view.state.values`` given as Slack fills it:
+        ``{block_id: {action_id: {"type": ..., "value": ...}}}`` (the local page's forms)."""
         payload = {
             "type": "view_submission",
             "team": {"id": SlackStandIn.TEAM_ID},

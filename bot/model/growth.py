@@ -1,0 +1,111 @@
+"""How large a model's integers can grow, so a run can't spend minutes inside one formula.
+
+`systems` computes with Python ints, which never overflow: `b(a*a*a*a*a*a*a*a*a*a)` has ten
+times the digits of `a`, and a few such lines take hours before the first round, where no
+clock can stop them. An upper bound on every formula's digits, worked out from the text before
+anything runs, refuses those models; a check between rounds stops values that grow slowly.
+"""
+
+from __future__ import annotations
+
+from systems import lexer
+
+# Ints longer than this are refused before the run: computing one costs milliseconds at most.
+MAX_FORMULA_DIGITS = 100_000
+# Ints longer than this can't be printed (Python refuses past 4,300 digits), so a run stops
+# when a stock grows past it; formulas are bounded as if every stock could be this long.
+MAX_VALUE_DIGITS = 4_000
+TOO_LARGE = 10**MAX_VALUE_DIGITS
+FLOAT_DIGITS = 309  # floats stay below 1.8e308; a larger int mixed with one overflows
+
+
+class TooLarge(Exception):
+    """A formula whose values may need more than `digits` digits.
+
+    `stock` names the stock whose initial value or maximum it is, `flow` the index of the flow
+    whose rate it is.
+    """
+
+    def __init__(self, stock: str | None = None, flow: int | None = None, digits: int = 0):
+        super().__init__(stock or flow)
+        self.stock = stock
+        self.flow = flow
+        self.digits = digits
+
+
+def too_large(value) -> bool:
+    return isinstance(value, int) and abs(value) >= TOO_LARGE
+
+
+def check_model(model) -> None:
+    """Raise TooLarge for the first formula whose values may grow past MAX_FORMULA_DIGITS.
+
+    Needs `model.validate()` to have run: initial values are bounded in the order `State`
+    computes them, so a reference to a stock not computed yet (a KeyError when run) counts as
+    a float.
+    """
+    initial: dict[str, int] = {}
+    for stock in _in_state_order(model):
+        initial[stock.name] = _digits(stock.initial, initial, TooLarge(stock=stock.name))
+    running = {name: max(digits, MAX_VALUE_DIGITS) for name, digits in initial.items()}
+    for stock in model.stocks:
+        maximum = _digits(stock.maximum, running, TooLarge(stock=stock.name))
+        running[stock.name] = max(running[stock.name], maximum)
+    for index, flow in enumerate(model.flows):
+        _digits(flow.rate.formula, running, TooLarge(flow=index))
+
+
+def _in_state_order(model) -> list:
+    path = set(model.initial_path)
+    first = [stock for stock in model.stocks if stock.name not in path]
+    return first + [model.get_stock(name) for name in model.initial_path]
+
+
+def _digits(formula, references: dict[str, int], error: TooLarge) -> int:
+    try:
+        return formula_digits(formula.lexed, references)
+    except TooLarge as exc:
+        error.digits = exc.digits
+        raise error from None
+
+
+def formula_digits(lexed, references: dict[str, int]) -> int:
+    """Digits `Formula.compute` may reach, working left to right; TooLarge past the cap."""
+    digits, whole = _evaluate(lexed, references)
+    return digits if whole else FLOAT_DIGITS
+
+
+def _evaluate(lexed, references: dict[str, int]) -> tuple[int, bool]:
+    """(digits, may be an int) of the formula's value, checking every intermediate value."""
+    acc: tuple[int, bool] | None = None
+    op = None
+    for kind, value in lexed[1]:
+        if kind == lexer.TOKEN_OP:
+            op = value
+            continue
+        operand = _operand(kind, value, references)
+        acc = operand if acc is None else _combine(acc, op, operand)
+        if acc[0] > MAX_FORMULA_DIGITS:
+            raise TooLarge(digits=MAX_FORMULA_DIGITS)
+    return acc or (1, True)
+
+
+def _operand(kind: str, value, references: dict[str, int]) -> tuple[int, bool]:
+    if kind == lexer.TOKEN_WHOLE:
+        if len(value) > MAX_VALUE_DIGITS:  # and past 4,300, `systems` can't even read it
+            raise TooLarge(digits=MAX_VALUE_DIGITS)
+        return len(value), True
+    if kind == lexer.TOKEN_REFERENCE:
+        return references.get(value, FLOAT_DIGITS), True
+    if kind == lexer.TOKEN_FORMULA:
+        return _evaluate((kind, value), references)
+    return FLOAT_DIGITS, False  # decimals and inf are floats
+
+
+def _combine(left: tuple[int, bool], op: str, right: tuple[int, bool]) -> tuple[int, bool]:
+    whole = left[1] and right[1]
+    if op == "*":
+        return (left[0] + right[0], True) if whole else (FLOAT_DIGITS, False)
+    if op in ("+", "-", None):  # no operator: a nested formula `systems` will refuse
+        return max(left[0], right[0]) + 1, whole
+    return FLOAT_DIGITS, False  # `/` always gives a float, or raises OverflowError

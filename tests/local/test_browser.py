@@ -1,0 +1,256 @@
+"""The local page in headless Chromium (Debian's package, driven by Playwright), one journey per
+test, with a screenshot of each step in tests/artifacts/browser/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.local.conftest import LocalServer
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HIRING = [
+    "[Candidates] > PhoneScreens @ 25",
+    "PhoneScreens > Onsites @ 0.5",
+    "Onsites > Offers @ 0.5",
+    "Offers > Hires @ 0.7",
+]
+WAIT_MS = 10_000
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
+    )
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
+)
+expect = sync_api.expect
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def artifacts() -> Path:
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def page(browser, local: LocalServer) -> Iterator:
+    context = browser.new_context(viewport={"width": 1400, "height": 1300}, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    # Nothing may leave the machine: fail any request for another host.
+    outside: list[str] = []
+    page.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).*"), _refuse(outside))
+    page.set_default_timeout(WAIT_MS)
+    page.goto(local.url)
+    expect(page.locator("#channel-list button").first).to_be_visible()
+    yield page
+    context.close()
+    assert errors == [], errors
+    assert outside == [], outside
+
+
+def _refuse(outside: list[str]):
+    def handle(route) -> None:
+        if route.request.url.startswith("data:"):
+            route.continue_()
+            return
+        outside.append(route.request.url)
+        route.abort()
+
+    return handle
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def run_hiring(page, rounds: int = 10):
+    """Type the model with the keyboard only: Shift+Enter between lines, Enter to send."""
+    page.focus("#composer-input")
+    page.keyboard.type(f"/model rounds={rounds}")
+    for line in HIRING:
+        page.keyboard.press("Shift+Enter")
+        page.keyboard.type(line)
+    page.keyboard.press("Enter")
+    message = page.locator("#messages .message.from-bot").last
+    expect(message.locator("table")).to_be_visible()
+    return message
+
+
+def test_model_run_shows_the_table_and_the_chart(page):
+    message = run_hiring(page)
+
+    header = message.locator("table thead th")
+    expect(header).to_have_text(["round", "PhoneScreens", "Onsites", "Offers", "Hires"])
+    expect(message.locator("table tbody tr")).to_have_count(11)
+    expect(message.locator("tbody tr").last.locator("td")).to_have_text(
+        ["10", "25", "12", "6", "28"]
+    )
+    chart = message.locator("figure.bk-chart svg[role=img]")
+    expect(chart).to_be_visible()
+    expect(chart.locator("polyline.series")).to_have_count(4)
+    expect(message.locator(".legend li")).to_have_text(
+        ["PhoneScreens", "Onsites", "Offers", "Hires"]
+    )
+    expect(message.get_by_role("button", name="Edit & rerun")).to_be_visible()
+    expect(page.locator("#composer-input")).to_have_value("")
+    expect(page.locator("#live")).to_contain_text("sysbot: @you ran /model After 10 rounds")
+    shot(page, "01-model-run")
+
+
+def test_a_thread_reply_shows_the_new_run_and_the_comparison(page):
+    message = run_hiring(page)
+    message.get_by_role("button", name="Reply in thread").click()
+    expect(page.locator("#thread-input")).to_be_focused()
+    page.keyboard.type("rounds=20")
+    page.keyboard.press("Enter")
+
+    rerun = page.locator("#thread .message.from-bot").nth(1)  # after the thread's parent
+    expect(rerun.locator("pre")).to_contain_text("Compared with the run before")
+    expect(rerun.locator("pre")).to_contain_text(re.compile(r"Hires\s+28\s+68\s+\+40\s+round 11"))
+    expect(rerun.locator("tbody tr").last.locator("td").first).to_have_text("20")
+    expect(rerun.locator("svg[role=img]")).to_be_visible()
+    expect(page.locator("#messages .thread-link")).to_have_text("2 replies")
+    shot(page, "02-thread-rerun")
+
+
+def test_an_edit_updates_the_reply(page):
+    message = run_hiring(page)
+    message.get_by_role("button", name="Reply in thread").click()
+    page.fill("#thread-input", "rounds=20")
+    page.press("#thread-input", "Enter")
+    rerun = page.locator("#thread .message.from-bot").nth(1)
+    expect(rerun.locator("tbody tr").last.locator("td").first).to_have_text("20")
+
+    page.locator("#thread .message", has_text="rounds=20").get_by_role(
+        "button", name="Edit"
+    ).click()
+    editor = page.get_by_label("Edit your message")
+    expect(editor).to_be_focused()
+    editor.fill("rounds=15")
+    shot(page, "03-editing")
+    editor.press("Enter")
+
+    expect(rerun.locator(".edited")).to_have_text("(edited)")
+    expect(rerun).to_contain_text("Updated after your edit")
+    expect(rerun.locator("tbody tr").last.locator("td").first).to_have_text("15")
+    expect(
+        page.locator("#thread .message", has_text="rounds=15").locator(".edited")
+    ).to_be_visible()
+    shot(page, "04-edited")
+
+
+def test_the_csv_button_uploads_a_downloadable_file(page):
+    message = run_hiring(page, rounds=5)
+    message.get_by_role("button", name="CSV").click()
+    message.get_by_role("button", name=re.compile("1 reply")).click()
+
+    download = page.locator("#thread .file-card a.file-download")
+    expect(download).to_have_text("Download sysbot-5-rounds.csv")
+    response = page.request.get(page.url.rstrip("/") + download.get_attribute("href"))
+    assert response.ok
+    assert response.headers["content-disposition"].startswith("attachment")
+    lines = response.text().splitlines()
+    assert lines[0] == "round,PhoneScreens,Onsites,Offers,Hires"
+    assert len(lines) == 7
+    with page.expect_download() as downloaded:
+        download.click()
+    assert downloaded.value.suggested_filename == "sysbot-5-rounds.csv"
+    shot(page, "05-csv")
+
+
+def test_the_modal_reruns_with_new_rounds(page):
+    message = run_hiring(page, rounds=5)
+    message.get_by_role("button", name="Edit & rerun").click()
+
+    dialog = page.get_by_role("dialog", name="Run a model")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Model")).to_have_value("\n".join(HIRING))
+    expect(dialog.get_by_label("Rounds")).to_have_value("5")
+    dialog.get_by_label("Model").fill(
+        "[Candidates] > PhoneScreens @ 25\nPhoneScreens > Onsites @ x"
+    )
+    dialog.get_by_role("button", name="Run").click()
+    error = dialog.locator(".field-error").first
+    expect(error).to_contain_text("Error:")
+    expect(error).to_contain_text("There is no stock called `x`")
+    expect(dialog.get_by_label("Model")).to_have_attribute("aria-invalid", "true")
+    shot(page, "06-modal-error")
+
+    dialog.get_by_label("Model").fill("\n".join(HIRING))
+    dialog.get_by_label("Rounds").fill("8")
+    shot(page, "07-modal")
+    dialog.get_by_role("button", name="Run").click()
+
+    expect(dialog).to_be_hidden()
+    page.locator("#messages .thread-link").click()
+    rerun = page.locator("#thread .message.from-bot").nth(1)
+    expect(rerun).to_contain_text("ran a model from the editor")
+    expect(rerun.locator("tbody tr").last.locator("td").first).to_have_text("8")
+    shot(page, "08-modal-run")
+
+
+def test_the_api_tab_shows_a_result_and_an_error_with_a_caret(page):
+    page.get_by_role("tab", name="API").click()
+    page.get_by_label("Model definition").fill("\n".join(HIRING))
+    page.get_by_label("Rounds").fill("12")
+    page.get_by_role("button", name="Run").click()
+
+    result = page.locator("#api-result")
+    expect(result.locator("tbody tr")).to_have_count(13)
+    expect(result.locator("svg[role=img] polyline.series")).to_have_count(4)
+    shot(page, "09-api-result")
+
+    page.get_by_label("Model definition").fill("[a] > b @ 5\nb > c @ zz")
+    page.get_by_role("button", name="Run").click()
+    alert = result.get_by_role("alert")
+    expect(alert).to_contain_text("Error: There is no stock called zz.")
+    expect(alert.locator("pre")).to_have_text("Line 2, column 9\n2 | b > c @ zz\n  |         ^")
+    expect(page.get_by_label("Model definition")).to_have_attribute("aria-invalid", "true")
+    shot(page, "10-api-error")
+
+
+def test_the_help_button_home_and_channels_without_the_bot(page):
+    page.fill("#composer-input", "/model")
+    page.press("#composer-input", "Enter")
+    help_message = page.locator("#messages .message.ephemeral")
+    expect(help_message).to_contain_text("Only visible to you")
+    shot(page, "11-help-ephemeral")
+    help_message.get_by_role("button", name="Open the editor").click()
+    dialog = page.get_by_role("dialog", name="Run a model")
+    expect(dialog.get_by_label("Model")).to_have_value("")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+
+    page.get_by_role("button", name="random", exact=True).click()
+    expect(page.locator("#conversation-note")).to_contain_text("not in this channel")
+    page.get_by_role("button", name="sysbot · Home").click()
+    expect(page.locator("#home-view h3")).to_have_text("sysbot")
+    shot(page, "12-home")

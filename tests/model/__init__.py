@@ -1,0 +1,1 @@
+"""Tests of the model layer: reading, running, explaining and editing definitions."""

@@ -1,0 +1,293 @@
+"""Every limit on a run: where it lies, what is said when it is hit, and its variable."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.model import Limits, ModelError, run_definition
+from bot.model import run as run_module
+from bot.model.growth import MAX_VALUE_DIGITS
+
+from .oracle import assert_plain, assert_same_as_systems, exact_rows, systems_run
+
+MODEL = "[a] > b @ 5\nb > c @ Leak(0.5)"
+
+
+# --- rounds ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rounds", [0, 1, 1000])
+def test_rounds_inside_the_limit_run(rounds):
+    result = run_definition(MODEL, rounds)
+    assert len(result.rows) == rounds + 1
+    assert_same_as_systems(result, MODEL, rounds)
+
+
+def test_rounds_default_to_ten():
+    assert len(run_definition(MODEL).rows) == 11
+
+
+@pytest.mark.parametrize("rounds", [-1, 1001, 10**9])
+def test_rounds_outside_the_limit_are_refused(rounds):
+    with pytest.raises(ModelError) as caught:
+        run_definition(MODEL, rounds)
+    assert "0 to 1000" in caught.value.message
+    assert "1000" in caught.value.hint
+    assert caught.value.line is None
+
+
+@pytest.mark.parametrize("rounds", [2.5, True, "3"])
+def test_rounds_must_be_a_whole_number(rounds):
+    with pytest.raises(ModelError, match="whole number"):
+        run_definition(MODEL, rounds)
+
+
+# --- size --------------------------------------------------------------------------------------
+
+
+def _padded(length: int) -> str:
+    """A valid model exactly `length` characters long."""
+    head = "[a] > b @ 1\n#"
+    return head + "x" * (length - len(head))
+
+
+def test_a_definition_of_20000_characters_runs():
+    text = _padded(20_000)
+    assert len(text) == 20_000
+    assert_same_as_systems(run_definition(text, 3), text, 3)
+
+
+def test_a_definition_past_20000_characters_is_refused():
+    with pytest.raises(ModelError) as caught:
+        run_definition(_padded(20_001), 3)
+    assert "20,001" in caught.value.message
+    assert "20,000" in caught.value.message
+    assert caught.value.hint
+
+
+@pytest.mark.parametrize("text", ["", "  \n\n ", "\n"])
+def test_an_empty_definition_is_refused(text):
+    with pytest.raises(ModelError, match="empty"):
+        run_definition(text)
+
+
+# --- time budget -------------------------------------------------------------------------------
+
+
+class _Clock:
+    """time.monotonic that moves `step` seconds on every call."""
+
+    def __init__(self, step: float):
+        self.now, self.step = 0.0, step
+
+    def monotonic(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def test_the_time_budget_keeps_the_rounds_computed_so_far(monkeypatch):
+    # The deadline is read once, then the clock is checked before each round: 0.3 s a round
+    # with a 1 s budget leaves rounds 1 to 3.
+    monkeypatch.setattr(run_module, "time", _Clock(0.3))
+    result = run_definition(MODEL, 10, limits=Limits(time_budget_seconds=1.0))
+    assert result.truncated
+    assert len(result.rows) == 4
+    assert_same_as_systems(result, MODEL, 3)
+    assert result.warnings[-1] == "Stopped after round 3 of 10: the run took longer than 1 s."
+
+
+def test_a_slow_model_stops_near_its_budget():
+    lines = ["[Source] > s0 @ 5", *(f"s{i} > s{i + 1} @ Leak(0.5)" for i in range(150))]
+    text = "\n".join(lines)
+    started = time.monotonic()
+    result = run_definition(text, 1000, limits=Limits(time_budget_seconds=0.05))
+    assert time.monotonic() - started < 0.05 + 0.5
+    assert result.truncated
+    kept = len(result.rows) - 1
+    assert 0 < kept < 1000
+    assert_same_as_systems(result, text, kept)
+    assert f"Stopped after round {kept} of 1000" in result.warnings[-1]
+    assert "0.05 s" in result.warnings[-1]
+
+
+def test_a_run_within_its_budget_is_not_truncated():
+    result = run_definition(MODEL, 1000, limits=Limits(time_budget_seconds=30))
+    assert not result.truncated
+    assert not any("Stopped" in warning for warning in result.warnings)
+
+
+# --- overflow ----------------------------------------------------------------------------------
+
+
+def test_overflow_keeps_the_rows_before_it_and_names_round_and_stock():
+    text = "[x] > a @ a * 3\na(1)"
+    with pytest.raises(OverflowError):
+        systems_run(text, 1000)
+    result = run_definition(text, 1000)
+    kept = len(result.rows) - 1
+    # systems itself runs `kept` rounds and overflows in the next one
+    assert_same_as_systems(result, text, kept)
+    with pytest.raises(OverflowError):
+        systems_run(text, kept + 1)
+    assert result.truncated
+    note = result.warnings[-1]
+    assert f"round {kept + 1} of 1000" in note
+    assert "`a`" in note
+    assert f"up to round {kept}" in note
+    assert_plain(note)
+
+
+def test_overflow_in_the_first_round_keeps_round_zero():
+    text = "[x] > a @ a * 10000000000\na(" + "9" * 300 + ")"
+    result = run_definition(text, 5)
+    assert result.truncated
+    assert len(result.rows) == 1
+    assert exact_rows(result.rows) == exact_rows(systems_run(text, 0)[1])
+
+
+# --- integers that grow without overflowing ----------------------------------------------------
+
+
+def test_initial_values_that_would_take_hours_are_refused_before_running():
+    # Each line has ten times the digits of the one before, so `e` would have 110,000 digits;
+    # three lines more would take hours, with no round boundary where a clock could stop it.
+    pairs = zip("abcd", "bcde", strict=True)
+    lines = ["a(99999999999)"] + [f"{b}({'*'.join([a] * 10)})" for a, b in pairs]
+    started = time.monotonic()
+    with pytest.raises(ModelError) as caught:
+        run_definition("\n".join(lines), 3)
+    assert time.monotonic() - started < 1.0
+    assert "more than 100,000 digits" in caught.value.message
+    assert (caught.value.line, caught.value.column) == (5, 1)
+    assert_plain(caught.value.message, caught.value.hint)
+
+
+def test_a_rate_that_would_take_minutes_is_refused_before_running():
+    text = "x(" + "9" * 300 + ")\n[s] > y(1) @ " + "*".join(["x"] * 3000)
+    started = time.monotonic()
+    with pytest.raises(ModelError) as caught:
+        run_definition(text, 3)
+    assert time.monotonic() - started < 1.0
+    assert (caught.value.line, caught.value.column) == (2, text.split("\n")[1].index("x") + 1)
+
+
+def test_an_initial_value_too_long_to_print_is_refused():
+    text = "a(99999999999999999999)\nb(" + "*".join(["a"] * 250) + ") > c @ 1"
+    with pytest.raises(ModelError) as caught:
+        run_definition(text, 3)
+    assert f"more than {MAX_VALUE_DIGITS:,} digits" in caught.value.message
+    assert (caught.value.line, caught.value.column) == (2, 1)
+
+
+def test_a_stock_growing_past_what_can_be_printed_stops_the_run():
+    # A negative leak multiplies its source by 10^9 a round. The maximum `b + 5` keeps the
+    # capacity at 5, so `systems` never turns the ints into floats and never overflows.
+    text = "a(1) > b(0, b + 5) @ Leak(0 - 999999999)"
+    result = run_definition(text, 1000)
+    kept = len(result.rows) - 1
+    assert result.truncated
+    assert kept == -(-MAX_VALUE_DIGITS // 9) - 1  # a is 10^(9 * round)
+    assert_same_as_systems(result, text, kept)
+    assert (
+        f"round {kept + 1} of 1000: `a` grew past {MAX_VALUE_DIGITS:,} digits"
+        in (result.warnings[-1])
+    )
+
+
+def test_a_number_too_long_to_read_is_refused_in_plain_words():
+    # Python's int() refuses past 4,300 digits with advice about sys.set_int_max_str_digits
+    with pytest.raises(ModelError) as caught:
+        run_definition("a(" + "9" * 5000 + ") > b @ 1", 3)
+    assert f"more than {MAX_VALUE_DIGITS:,} digits" in caught.value.message
+    assert (caught.value.line, caught.value.column) == (1, 1)
+    assert "sys." not in caught.value.message
+
+
+def test_large_values_that_systems_handles_are_kept_exactly():
+    text = "a(" + "9" * 1000 + ")\n[s] > b @ 7"
+    assert_same_as_systems(run_definition(text, 5), text, 5)
+
+
+# --- stocks and nesting ------------------------------------------------------------------------
+
+
+def test_stock_count_at_the_limit_runs_and_past_it_is_refused():
+    limits = Limits(max_stocks=3)
+    assert run_definition("a > b @ 1\nb > c @ 1", 2, limits=limits).stocks == ["a", "b", "c"]
+    with pytest.raises(ModelError) as caught:
+        run_definition("a > b @ 1\nb > c @ 1\nc > d @ 1", 2, limits=limits)
+    assert "more than 3 stocks" in caught.value.message
+    assert caught.value.line == 3
+
+
+def test_the_default_stock_limit_is_1000():
+    chain = [f"s{i} > s{i + 1} @ 1" for i in range(999)]
+    assert len(run_definition("\n".join(chain), 1).stocks) == 1000
+    with pytest.raises(ModelError, match="more than 1,000 stocks"):
+        run_definition("\n".join([*chain, "s999 > s1000 @ 1"]), 1)
+
+
+def _nested(depth: int) -> str:
+    return "[a] > b @ " + "(" * depth + "1" + ")" * depth
+
+
+def test_nesting_at_the_limit_runs():
+    text = _nested(50)
+    assert_same_as_systems(run_definition(text, 3), text, 3)
+
+
+def test_nesting_past_the_limit_points_at_the_first_parenthesis():
+    text = _nested(51)
+    with pytest.raises(ModelError) as caught:
+        run_definition(text, 3)
+    assert "50" in caught.value.message
+    assert (caught.value.line, caught.value.column) == (1, text.index("(") + 1)
+
+
+# --- environment variables ---------------------------------------------------------------------
+
+ENV = {
+    "SYSBOT_MAX_ROUNDS": ("max_rounds", "50", 50),
+    "SYSBOT_DEFAULT_ROUNDS": ("default_rounds", "3", 3),
+    "SYSBOT_MAX_DEFINITION_CHARS": ("max_definition_chars", "100", 100),
+    "SYSBOT_TIME_BUDGET_SECONDS": ("time_budget_seconds", "0.25", 0.25),
+    "SYSBOT_MAX_STOCKS": ("max_stocks", "7", 7),
+    "SYSBOT_MAX_NESTING": ("max_nesting", "4", 4),
+}
+
+
+@pytest.mark.parametrize("variable", ENV)
+def test_each_variable_sets_its_limit(variable):
+    field, text, value = ENV[variable]
+    assert getattr(Limits.from_env({variable: text}), field) == value
+    assert getattr(Limits.from_env({}), field) == getattr(Limits(), field)
+
+
+@pytest.mark.parametrize("variable", ENV)
+@pytest.mark.parametrize("bad", ["", "lots", "-1", "1e", "nan"])
+def test_a_malformed_variable_keeps_the_default(variable, bad):
+    field = ENV[variable][0]
+    assert getattr(Limits.from_env({variable: bad}), field) == getattr(Limits(), field)
+
+
+def test_from_env_reads_the_process_environment(monkeypatch):
+    for variable, (_, text, _) in ENV.items():
+        monkeypatch.setenv(variable, text)
+    assert Limits.from_env() == Limits(50, 3, 100, 0.25, 7, 4)
+
+
+def test_a_run_without_limits_reads_the_environment(monkeypatch):
+    monkeypatch.setenv("SYSBOT_DEFAULT_ROUNDS", "3")
+    monkeypatch.setenv("SYSBOT_MAX_ROUNDS", "5")
+    assert len(run_definition(MODEL).rows) == 4
+    with pytest.raises(ModelError, match="0 to 5"):
+        run_definition(MODEL, 6)
+    monkeypatch.setenv("SYSBOT_MAX_DEFINITION_CHARS", "10")
+    with pytest.raises(ModelError, match="limit is 10"):
+        run_definition(MODEL, 1)
+
+
+def test_the_documented_defaults():
+    assert Limits() == Limits(1000, 10, 20_000, 1.0, 1000, 50)

@@ -1,0 +1,1 @@
+"""Tests of rendering runs and errors as text, numbers, CSV and JSON."""

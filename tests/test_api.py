@@ -1,0 +1,253 @@
+"""The JSON API end to end: `run_model` from main.py in the real functions-framework server on
+a loopback port, called over HTTP as a browser page or curl would."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from tests.model.oracle import exact_rows, systems_run
+from tests.servers import FunctionServer
+
+LIMIT = 65_536
+ERROR_KEYS = {"message", "line", "column", "hint"}
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[str]:
+    with FunctionServer("run_model", {"SYSBOT_MAX_BODY_BYTES": str(LIMIT)}) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def small_api() -> Iterator[str]:
+    with FunctionServer("run_model", {"SYSBOT_MAX_BODY_BYTES": "1000"}) as server:
+        yield server.url
+
+
+def post(url: str, **kwargs) -> requests.Response:
+    response = requests.post(url, timeout=30, **kwargs)
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    return response
+
+
+def error_of(response: requests.Response, status: int = 400) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/json")
+    error = response.json()["error"]
+    assert set(error) == ERROR_KEYS
+    assert error["message"]
+    return error
+
+
+def assert_rows_equal_systems(payload: dict, text: str, rounds: int) -> None:
+    stocks, rows = systems_run(text, rounds)
+    assert payload["columns"] == ["round", *stocks]
+    assert exact_rows(payload["rows"]) == exact_rows(rows)
+
+
+# --- the two requests that must work -----------------------------------------------------------
+
+
+def test_a_single_flow(api):
+    response = post(api, json={"definition": "a > b @ 1"})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert response.json() == {
+        "columns": ["round", "a", "b"],
+        "rows": [[i, 0, 0] for i in range(11)],
+        "warnings": [],
+        "truncated": False,
+    }
+
+
+def test_an_infinite_source_and_a_chain(api):
+    text = "[a] > b @ 5\nb > c @ 4"
+    response = post(api, json={"definition": text})
+    assert response.status_code == 200
+    payload = response.json()
+    assert payload["columns"][0] == "round"
+    assert_rows_equal_systems(payload, text, 10)
+    assert payload["rows"][:3] == [[0, 0, 0], [1, 5, 0], [2, 6, 4]]  # by hand
+    assert (payload["warnings"], payload["truncated"]) == ([], False)
+
+
+def test_rounds_in_the_body(api):
+    text = "[a] > b @ 3\nb > c @ Leak(0.5)"
+    payload = post(api, json={"definition": text, "rounds": 40}).json()
+    assert_rows_equal_systems(payload, text, 40)
+
+
+def test_overrides_in_the_body(api):
+    payload = post(api, json={"definition": "a(5) > b @ 1", "overrides": {"a": 2}}).json()
+    assert payload["rows"][:3] == [[0, 2, 0], [1, 1, 1], [2, 0, 2]]
+
+
+def test_inf_comes_back_as_a_string(api):
+    response = post(api, json={"definition": "a(inf) > b @ 1", "rounds": 1})
+    assert response.json()["rows"] == [[0, "inf", 0], [1, "inf", 1]]
+    assert "Infinity" not in response.text
+
+
+def test_warnings_and_truncation_are_reported(api):
+    payload = post(api, json={"definition": "[x] > a @ a * 3\na(1)", "rounds": 1000}).json()
+    assert payload["truncated"] is True
+    assert "outgrew floating point" in payload["warnings"][-1]
+
+
+# --- plain text bodies -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded"]
+)
+def test_a_text_body_is_the_definition(api, content_type):
+    # `curl --data-binary @model.txt` sends the form content type
+    text = "[a] > b @ 5\nb > c @ 4\n"
+    response = post(api, data=text.encode(), headers={"Content-Type": content_type})
+    assert response.status_code == 200
+    assert_rows_equal_systems(response.json(), text, 10)
+
+
+def test_rounds_in_the_query_for_a_text_body(api):
+    response = post(api + "?rounds=3", data=b"[a] > b @ 5", headers={"Content-Type": "text/plain"})
+    assert response.json()["rows"] == [[0, 0], [1, 5], [2, 10], [3, 15]]
+
+
+@pytest.mark.parametrize("rounds", ["x", "2.5", "\u00b2", "9" * 30])
+def test_a_bad_query_rounds_is_a_400(api, rounds):
+    response = post(
+        api, params={"rounds": rounds}, data=b"[a] > b @ 5", headers={"Content-Type": "text/plain"}
+    )
+    assert "rounds" in error_of(response)["message"]
+
+
+def test_json_sent_without_a_json_content_type_is_read_as_json(api):
+    # `curl -d '{"definition": ...}'` sends application/x-www-form-urlencoded
+    body = json.dumps({"definition": "[a] > b @ 5", "rounds": 2}).encode()
+    response = post(api, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 200
+    assert response.json()["rows"] == [[0, 0], [1, 5], [2, 10]]
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+def test_a_model_error(api):
+    error = error_of(post(api, json={"definition": "[a] > b @ 5\nPhone-Screens > b @ 1"}))
+    assert (error["line"], error["column"]) == (2, 6)
+    assert "`-`" in error["message"]
+    assert "`_`" in error["hint"]
+
+
+def test_an_unknown_reference_names_the_stock_it_meant(api):
+    text = "[Hiring] > PhoneScreens @ 2\nPhoneScreens > Onsites @ PhoneScren / 2"
+    error = error_of(post(api, json={"definition": text}))
+    assert (error["line"], error["column"]) == (2, text.split("\n")[1].index("PhoneScren /") + 1)
+    assert error["hint"] == "Did you mean `PhoneScreens`?"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{", b'{"definition": "a > b @ 1",}', b"[1, 2", b"\xff\xfe", b"[" * 50_000],
+    ids=["truncated", "trailing comma", "unclosed array", "not utf-8", "nested too deep"],
+)
+def test_malformed_json_is_a_400(api, body):
+    error = error_of(post(api, data=body, headers={"Content-Type": "application/json"}))
+    assert (error["line"], error["column"]) == (None, None)
+
+
+def test_a_number_too_long_to_read_is_a_400(api):
+    body = b'{"definition": "a > b @ 1", "rounds": ' + b"9" * 5000 + b"}"
+    error = error_of(post(api, data=body, headers={"Content-Type": "application/json"}))
+    assert "not valid JSON" in error["message"]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"rounds": 3},
+        {"definition": None},
+        {"definition": 5},
+        {"definition": ["a > b @ 1"]},
+        {"definition": "a > b @ 1", "rounds": "3"},
+        {"definition": "a > b @ 1", "rounds": 2.5},
+        {"definition": "a > b @ 1", "rounds": True},
+        {"definition": "a > b @ 1", "overrides": ["a"]},
+        {"definition": "a > b @ 1", "overrides": {"a": None}},
+        ["a > b @ 1"],
+        "a > b @ 1",
+    ],
+)
+def test_a_missing_field_or_a_wrong_type_is_a_400(api, payload):
+    error = error_of(post(api, json=payload))
+    assert error["hint"]
+
+
+@pytest.mark.parametrize("rounds", [-1, 1001])
+def test_rounds_outside_the_limit_is_a_400(api, rounds):
+    error = error_of(post(api, json={"definition": "a > b @ 1", "rounds": rounds}))
+    assert "0 to 1000" in error["message"]
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH"])
+def test_other_methods_are_a_405_with_allow(api, method):
+    response = requests.request(method, api, timeout=30)
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert set(response.json()["error"]) == ERROR_KEYS
+
+
+def test_options_is_a_204_preflight(api):
+    response = requests.options(
+        api,
+        headers={
+            "Origin": "https://example.com",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+        timeout=30,
+    )
+    assert response.status_code == 204
+    assert response.content == b""
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in response.headers["Access-Control-Allow-Headers"].lower()
+
+
+# --- body size ---------------------------------------------------------------------------------
+
+
+def _json_body(size: int) -> bytes:
+    """A JSON body of exactly `size` bytes."""
+    head, tail = b'{"definition": "', b'"}'
+    return head + b"#" * (size - len(head) - len(tail)) + tail
+
+
+def test_a_body_of_64_kb_is_read(api):
+    response = post(api, data=_json_body(LIMIT), headers={"Content-Type": "application/json"})
+    # read and refused for the model's own limit, not for the body's size
+    assert "20,000" in error_of(response)["message"]
+
+
+def test_a_body_past_64_kb_is_a_413(api):
+    body = _json_body(LIMIT + 1)
+    error = error_of(post(api, data=body, headers={"Content-Type": "application/json"}), 413)
+    assert "65,536" in error["message"]
+
+
+def test_a_chunked_body_past_64_kb_is_a_413(api):
+    chunks = (b"#" * 1024 for _ in range(80))  # a generator is sent without Content-Length
+    error = error_of(post(api, data=chunks, headers={"Content-Type": "text/plain"}), 413)
+    assert "65,536" in error["message"]
+
+
+def test_the_body_limit_comes_from_sysbot_max_body_bytes(small_api):
+    assert post(small_api, data=_json_body(1000)).status_code == 200
+    error = error_of(post(small_api, data=_json_body(1001)), 413)
+    assert "1,000 bytes" in error["message"]
