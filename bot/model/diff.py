@@ -13,6 +13,12 @@ class StockChange:
     before: object | None
     after: object | None
     first_divergence: int | None
+    rounds_in_common: int = 0
+
+    @property
+    def only_extended(self) -> bool:
+        """The runs agree on every round both have; one just goes on longer."""
+        return self.first_divergence is not None and self.first_divergence >= self.rounds_in_common
 
     @property
     def change(self):
@@ -37,6 +43,7 @@ def _compare_stock(name: str, before: RunResult, after: RunResult) -> StockChang
         old[-1] if old else None,
         new[-1] if new else None,
         _first_divergence(old, new),
+        min(len(old), len(new)),
     )
 
 

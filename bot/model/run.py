@@ -51,6 +51,7 @@ def run_definition(
 ) -> RunResult:
     """Parse and run `definition`; raise ModelError, and nothing else, when it can't be run."""
     limits = limits or Limits.from_env()
+    deadline = time.monotonic() + limits.time_budget_seconds  # parsing counts against it too
     rounds = _check_rounds(limits.default_rounds if rounds is None else rounds, limits)
     _check_size(definition, limits)
     definition, warnings = prepare_definition(definition)
@@ -59,7 +60,7 @@ def run_definition(
         definition = apply_overrides(definition, overrides)
     model, located, lexed, flow_lines = _build(definition, limits)
     warnings += surprises.reading_warnings(located.lines, lexed)
-    snapshots, stop_note = _simulate(model, rounds, limits, located, flow_lines)
+    snapshots, stop_note = _simulate(model, rounds, deadline, limits, located, flow_lines)
     warnings += surprises.value_warnings(model, snapshots, flow_lines)
     stocks = [stock.name for stock in model.stocks if stock.show]
     rows = [[index, *(state[name] for name in stocks)] for index, state in enumerate(snapshots)]
@@ -183,9 +184,10 @@ def _check_nesting(located: Located, number: int, line: str, limits: Limits) -> 
         )
 
 
-def _simulate(model, rounds: int, limits: Limits, located: Located, flow_lines: list[int]):
+def _simulate(
+    model, rounds: int, deadline: float, limits: Limits, located: Located, flow_lines: list[int]
+):
     """`Model.run`'s own loop, with a clock and an overflow guard between rounds."""
-    deadline = time.monotonic() + limits.time_budget_seconds
     try:
         state = State(model)
     except Exception as exc:

@@ -274,7 +274,11 @@ def _signed(value) -> str:
 
 
 def _divergence(change: StockChange) -> str:
-    return "same" if change.first_divergence is None else f"round {change.first_divergence}"
+    if change.first_divergence is None:
+        return "same"
+    if change.only_extended and change.rounds_in_common:
+        return f"same to round {change.rounds_in_common - 1}"
+    return f"round {change.first_divergence}"
 
 
 def _names(names: list[str]) -> str:
