@@ -134,7 +134,8 @@ def test_a_thread_reply_shows_the_new_run_and_the_comparison(page):
 
     rerun = page.locator("#thread .message.from-bot").nth(1)  # after the thread's parent
     expect(rerun.locator("pre")).to_contain_text("Compared with the run before")
-    expect(rerun.locator("pre")).to_contain_text(re.compile(r"Hires\s+28\s+68\s+\+40\s+same to round 10"))
+    hires = re.compile(r"Hires\s+28\s+68\s+\+40\s+same to round 10")
+    expect(rerun.locator("pre")).to_contain_text(hires)
     expect(rerun.locator("tbody tr").last.locator("td").first).to_have_text("20")
     expect(rerun.locator("svg[role=img]")).to_be_visible()
     expect(page.locator("#messages .thread-link")).to_have_text("2 replies")
