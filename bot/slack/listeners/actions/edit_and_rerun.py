@@ -5,8 +5,7 @@ from slack_sdk import WebClient
 
 from bot.model import Limits
 from bot.render.views import MODAL_TEXT_LIMIT, model_modal
-from bot.slack.actions_support import clicked_run
-from bot.slack.listeners.actions.gone import say_run_is_gone, unless_not_a_member
+from bot.slack.listeners.actions.gone import run_behind_click, unless_not_a_member
 from bot.slack.observe import listener
 
 TOO_LONG = (
@@ -18,10 +17,9 @@ TOO_LONG = (
 @listener("action")
 @unless_not_a_member
 def edit_and_rerun(ack: Ack, body: dict, client: WebClient, respond: Respond) -> str:
-    ack()
-    clicked = clicked_run(client, body)
-    if clicked.run is None or not clicked.run.rerunnable:
-        return say_run_is_gone(respond)
+    clicked = run_behind_click(ack, body, client, respond)
+    if clicked is None:
+        return "run_not_found"
     if len(clicked.run.definition) > MODAL_TEXT_LIMIT:
         respond(
             text=TOO_LONG.format(limit=MODAL_TEXT_LIMIT),

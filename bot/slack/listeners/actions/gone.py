@@ -4,9 +4,11 @@ the bot is not a member of the channel (so it can neither read the thread nor po
 import functools
 from collections.abc import Callable
 
-from slack_bolt import Respond
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.slack.actions_support import ClickedRun, clicked_run
 from bot.slack.replies import is_not_a_member
 
 RUN_GONE = (
@@ -19,9 +21,16 @@ NOT_A_MEMBER = (
 )
 
 
-def say_run_is_gone(respond: Respond) -> str:
-    respond(text=RUN_GONE, response_type="ephemeral", replace_original=False)
-    return "run_not_found"
+def run_behind_click(
+    ack: Ack, body: dict, client: WebClient, respond: Respond
+) -> ClickedRun | None:
+    """Acknowledge a button and find its run; None once the user is told it can't be found."""
+    ack()
+    clicked = clicked_run(client, body)
+    if clicked.run is None or not clicked.run.rerunnable:
+        respond(text=RUN_GONE, response_type="ephemeral", replace_original=False)
+        return None
+    return clicked
 
 
 def unless_not_a_member(func: Callable) -> Callable:

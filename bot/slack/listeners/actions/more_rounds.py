@@ -5,9 +5,8 @@ from slack_sdk import WebClient
 
 from bot.model import Limits
 from bot.model.rerun import Rerun
-from bot.slack.actions_support import clicked_run
 from bot.slack.answers import rerun_answer
-from bot.slack.listeners.actions.gone import say_run_is_gone, unless_not_a_member
+from bot.slack.listeners.actions.gone import run_behind_click, unless_not_a_member
 from bot.slack.observe import listener
 from bot.slack.replies import post_answer
 
@@ -15,10 +14,9 @@ from bot.slack.replies import post_answer
 @listener("action")
 @unless_not_a_member
 def more_rounds(ack: Ack, body: dict, client: WebClient, respond: Respond) -> str:
-    ack()
-    clicked = clicked_run(client, body)
-    if clicked.run is None or not clicked.run.rerunnable:
-        return say_run_is_gone(respond)
+    clicked = run_behind_click(ack, body, client, respond)
+    if clicked is None:
+        return "run_not_found"
     limits = Limits.from_env()
     rounds = clicked.value.get("rounds")
     rounds = rounds if isinstance(rounds, int) else min(clicked.run.rounds * 2, limits.max_rounds)
