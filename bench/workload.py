@@ -1,0 +1,184 @@
+"""What the benchmark sends: the models, the settings, and one function per kind of request."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bench.client import BenchSender, Pool
+from bench.servers import child_env
+from bot.standin import SlackStandIn
+
+BOT_TOKEN = "xoxb-bench-token"
+SIGNING_SECRET = "bench-signing-secret"
+CHANNEL = "C1"
+COMMAND_ROUNDS = 10
+RERUN_TEXT = "rounds=12"
+COMPARISON_MARK = "Compared with the run before"
+
+# A hiring funnel: 7 stocks, fixed rates, conversions and leaks, floats and integers.
+MODEL_7 = "\n".join(
+    [
+        "Candidates(100000) > Screens @ 25",
+        "Screens > Onsites @ 0.5",
+        "Onsites > Offers @ 0.5",
+        "Offers > Hires @ 0.7",
+        "Hires > Engineers @ 1",
+        "Engineers > Seniors @ Leak(0.1)",
+    ]
+)
+
+
+def chain(stocks: int) -> str:
+    """`s0(100) > s1 @ Leak(0.5)`, then every third flow a conversion, the rest leaks."""
+    lines = ["s0(100) > s1 @ Leak(0.5)"]
+    for index in range(1, stocks - 1):
+        rate = "0.5" if index % 3 == 0 else "Leak(0.5)"
+        lines.append(f"s{index} > s{index + 1} @ {rate}")
+    return "\n".join(lines)
+
+
+CHAIN_200 = chain(200)
+
+
+def one_line(definition: str) -> str:
+    return "; ".join(definition.splitlines())
+
+
+def fenced(definition: str) -> str:
+    return f"```systems\n{definition}\n```"
+
+
+def slack_settings(standin: SlackStandIn) -> dict[str, str]:
+    return {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.api_url,
+    }
+
+
+def bot_env(standin: SlackStandIn) -> dict[str, str]:
+    return child_env(slack_settings(standin))
+
+
+def new_standin() -> SlackStandIn:
+    standin = SlackStandIn(bot_token=BOT_TOKEN)
+    standin.add_channel(CHANNEL, name="general", bot_is_member=True)
+    return standin
+
+
+def command_text() -> str:
+    return f"rounds={COMMAND_ROUNDS} {one_line(MODEL_7)}"
+
+
+def mention_text() -> str:
+    return f"<@{SlackStandIn.BOT_USER_ID}> rounds={COMMAND_ROUNDS}\n{fenced(MODEL_7)}"
+
+
+def api_body() -> bytes:
+    return json.dumps({"definition": MODEL_7, "rounds": COMMAND_ROUNDS}).encode()
+
+
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+@dataclass
+class Sample:
+    status: int
+    elapsed: float  # seconds
+    body: str = ""
+    thread: str | None = None  # where the bot should have answered
+
+
+@dataclass
+class Target:
+    """The running servers and what talks to them."""
+
+    standin: SlackStandIn
+    pool: Pool
+    slack: BenchSender
+    api_port: int
+    hello_port: int
+
+
+Kind = Callable[[Target], Sample]
+
+
+def command(target: Target) -> Sample:
+    response = target.slack.command(command_text(), channel=CHANNEL)
+    return Sample(response.status_code, response.elapsed, response.text)
+
+
+def mention(target: Target) -> Sample:
+    """A fresh user message each time, so the bot's dedupe has nothing to skip."""
+    message = target.slack.user_message(mention_text(), channel=CHANNEL)
+    response = target.slack.event(target.slack.as_mention(message))
+    return Sample(response.status_code, response.elapsed, response.text, message["ts"])
+
+
+def rerun(target: Target) -> Sample:
+    """A fresh answered message (untimed), then the timed `rounds=12` reply in its thread."""
+    parent = target.slack.user_message(fenced(MODEL_7), channel=CHANNEL)
+    first = target.slack.event(parent)
+    if first.status_code != 200:
+        return Sample(first.status_code, first.elapsed, first.text, parent["ts"])
+    reply = target.slack.user_message(RERUN_TEXT, channel=CHANNEL, thread_ts=parent["ts"])
+    response = target.slack.event(reply)
+    return Sample(response.status_code, response.elapsed, response.text, parent["ts"])
+
+
+def api(target: Target) -> Sample:
+    reply = target.pool.request(target.api_port, "POST", api_body(), JSON_HEADERS)
+    return Sample(reply.status, reply.elapsed, reply.body.decode())
+
+
+def hello(target: Target) -> Sample:
+    """The same JSON body as the API call, to a function that ignores it."""
+    reply = target.pool.request(target.hello_port, "POST", api_body(), JSON_HEADERS)
+    return Sample(reply.status, reply.elapsed, reply.body.decode())
+
+
+KINDS: dict[str, Kind] = {
+    "command": command,
+    "mention": mention,
+    "rerun": rerun,
+    "api": api,
+    "hello": hello,
+}
+SLACK_REQUESTS = {"command": 1, "mention": 1, "rerun": 2, "api": 0, "hello": 0}
+
+
+def verify(target: Target) -> None:
+    """One of each, checked for its effect, so the timings are of the real thing."""
+    target.standin.reset()
+    _expect(command(target), "command")
+    if not _bot_messages(target.standin.messages(CHANNEL)):
+        raise RuntimeError("/model posted nothing in the channel")
+    sample = _expect(mention(target), "mention")
+    if not _bot_messages(_replies(target, sample.thread)):
+        raise RuntimeError("the mention got no reply in its thread")
+    sample = _expect(rerun(target), "rerun")
+    replies = _bot_messages(_replies(target, sample.thread))
+    if len(replies) != 2 or COMPARISON_MARK not in json.dumps(replies[-1].get("blocks")):
+        raise RuntimeError("the rerun got no reply with a comparison")
+    rows = json.loads(_expect(api(target), "api").body)["rows"]
+    if len(rows) != COMMAND_ROUNDS + 1:
+        raise RuntimeError(f"the API answered {len(rows)} rows")
+    if _expect(hello(target), "hello").body != "ok":
+        raise RuntimeError("hello did not answer ok")
+    target.standin.reset()
+
+
+def _expect(sample: Sample, what: str) -> Sample:
+    if sample.status != 200:
+        raise RuntimeError(f"{what} answered {sample.status}: {sample.body[:300]}")
+    return sample
+
+
+def _replies(target: Target, ts: str | None) -> list[dict]:
+    return [m for m in target.standin.thread(CHANNEL, ts or "") if m["ts"] != ts]
+
+
+def _bot_messages(messages: list[dict]) -> list[dict]:
+    return [m for m in messages if m.get("bot_id")]
