@@ -3,6 +3,8 @@ API function never needs Slack settings and nothing slow happens at import."""
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 import time
 
@@ -37,7 +39,11 @@ def handle_slack_request(request: Request):
         if read_body(request, body_limit(SLACK_BODY_LIMIT)) is None:
             log_handled("slack", "too_large", 0.0, body_bytes=request.content_length or 0)
             return Response('{"error": "request body too large"}', 413, mimetype="application/json")
-        return _slack_request_handler().handle(request)
+        handler = _slack_request_handler()
+        try:
+            return handler.handle(request)
+        except Exception as error:  # Bolt failed reading the body, before any listener ran
+            return _unreadable(request, error)
 
 
 def _slack_request_handler():
@@ -50,6 +56,15 @@ def _slack_request_handler():
 
             _slack_handler = SlackRequestHandler(build_app())
     return _slack_handler
+
+
+def _unreadable(request: Request, error: Exception) -> Response:
+    from bot.slack.malformed import refusal
+
+    secret = os.environ.get("SLACK_SIGNING_SECRET")
+    body = request.get_data(as_text=True)
+    status, answer = refusal(body, request.headers, secret, error)
+    return Response(json.dumps(answer), status, mimetype="application/json")
 
 
 def _api_outcome(status: int) -> str:

@@ -28,8 +28,11 @@ def read_body(request: Request, limit: int) -> bytes | None:
     """
     if (request.content_length or 0) > limit:
         return None
-    request.max_content_length = limit
+    # Werkzeug stops reading a stream without a length (chunked) at the maximum and returns
+    # what it read, silently cut: one byte more shows the body is too long.
+    request.max_content_length = limit + 1
     try:
-        return request.get_data(cache=True)
+        body = request.get_data(cache=True)
     except RequestEntityTooLarge:
         return None
+    return None if len(body) > limit else body

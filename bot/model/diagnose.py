@@ -21,6 +21,7 @@ from bot.model.source import (
 
 FLOW_TYPES = ("Rate", "Conversion", "Leak")
 SYNTAX = "A flow reads `Source > Destination @ rate`, for example `[Candidates] > Screens @ 5`."
+QUOTE_LIMIT = 60  # characters of a formula quoted back in a message
 
 
 class Located:
@@ -263,9 +264,10 @@ def explain_formula(located: Located, exc, number: int | None = None) -> ModelEr
     if unknown:
         return explain_unknown(located, unknown.group(1), number)
     number, column = _locate_formula(located, formula_text or "()", number)
+    shown = _clip(formula_text)  # the caret points at it; a 20,000-character echo helps nobody
     if "start with an operation" in exc.msg and re.match(r"-\d", formula_text):
-        hint = f"`systems` can't read negative numbers; write `0 - {formula_text[1:]}` instead."
-        return located.error(f"`{formula_text}` is a negative number.", number, column, hint)
+        hint = f"`systems` can't read negative numbers; write `0 - {shown[1:]}` instead."
+        return located.error(f"`{shown}` is a negative number.", number, column, hint)
     messages = {
         "formula is empty": ("A value is missing here.", "Write a number or a stock name."),
         "start with an operation": ("A formula can't start with an operator.", None),
@@ -278,8 +280,12 @@ def explain_formula(located: Located, exc, number: int | None = None) -> ModelEr
     }
     for key, (message, hint) in messages.items():
         if key in exc.msg:
-            return located.error(f"{message} (`{formula_text}`)", number, column, hint)
-    return located.error(f"`systems` can't compute `{formula_text}`.", number, column)
+            return located.error(f"{message} (`{shown}`)", number, column, hint)
+    return located.error(f"`systems` can't compute `{shown}`.", number, column)
+
+
+def _clip(text: str, limit: int = QUOTE_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def explain_unknown(located: Located, reference: str, number: int | None) -> ModelError:

@@ -26,6 +26,10 @@ from bot.model.source import (
     stock_name,
 )
 
+# Each level of parentheses costs `systems` (and the growth check) about two stack frames, and
+# Python allows 1,000; a request already sits some 100 frames deep in the server.
+NESTING_CEILING = 200
+
 
 @dataclass
 class RunResult:
@@ -174,10 +178,12 @@ def _line_stock_names(line: str) -> list[str]:
 
 
 def _check_nesting(located: Located, number: int, line: str, limits: Limits) -> None:
-    # systems recurses once per level while computing, so deep nesting would exhaust the stack.
-    if paren_depth(line) > limits.max_nesting:
+    # systems recurses once per level while computing, so deep nesting would exhaust the stack;
+    # SYSBOT_MAX_NESTING can lower the ceiling, never raise it past what the stack holds.
+    deepest = min(limits.max_nesting, NESTING_CEILING)
+    if paren_depth(line) > deepest:
         raise located.error(
-            f"Parentheses are nested more than {limits.max_nesting} deep.",
+            f"Parentheses are nested more than {deepest} deep.",
             number,
             line.find("("),
             "Simplify the formula.",

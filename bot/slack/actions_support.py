@@ -24,6 +24,8 @@ def clicked_run(client: WebClient, body: dict) -> ClickedRun:
     channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
     ts = container.get("message_ts") or message.get("ts", "")
     thread_ts = message.get("thread_ts") or ts
+    if not all(isinstance(value, str) for value in (channel, ts, thread_ts)):
+        return ClickedRun("", "", None, {})  # Slack sends these ids as strings: nothing to find
     run = stored_run(message) if _has_payload(message) else None
     if run is None and ts and not container.get("is_ephemeral"):
         found = [m for m in read_thread(client, channel, thread_ts) if m.get("ts") == ts]

@@ -13,7 +13,14 @@ from bot.model.reader import ModelRequest, looks_like_model, read_request
 from bot.model.rerun import Rerun, read_rerun
 from bot.render.blocks import FULL, error_message, run_message
 from bot.render.views import help_message
-from bot.slack.thread import StoredRun, bot_runs, previous_run, read_thread, reply_to, run_metadata
+from bot.slack.thread import (
+    StoredRun,
+    bot_runs,
+    previous_run,
+    read_thread,
+    replies_to,
+    run_metadata,
+)
 
 
 @dataclass
@@ -56,7 +63,13 @@ class Answer:
 @dataclass
 class Plan:
     answer: Answer | None
-    existing: StoredRun | None
+    # The bot's replies to the message already in the thread, oldest first; more than one
+    # only when two instances answered it at the same moment.
+    replies: list[StoredRun]
+
+    @property
+    def existing(self) -> StoredRun | None:
+        return self.replies[0] if self.replies else None
 
 
 def fresh_answer(request: ModelRequest, limits: Limits, heading: str | None = None) -> Answer:
@@ -115,9 +128,9 @@ def plan_reply(
     else:
         wants_model = looks_like_model(request) or (addressed and request.fenced)
     if not (rerun or wants_model or addressed):
-        return Plan(None, None)
+        return Plan(None, [])
     runs = bot_runs(read_thread(client, channel, root), bot_id)
-    existing = reply_to(runs, ts)
+    existing = replies_to(runs, ts)
     previous = previous_run(runs, before_ts=ts) if root != ts else None
     if previous is not None and isinstance(rerun, Rerun):
         return Plan(rerun_answer(previous, rerun, limits, heading or ":repeat: Rerun"), existing)

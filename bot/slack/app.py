@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.slack.listeners import register_listeners
+from bot.slack.malformed import bolt_error_handler
 
 DEFAULT_API_URL = "https://slack.com/api/"
 # Bolt's default blames a missing installation; here auth.test only fails when Slack does.
@@ -28,12 +29,21 @@ def build_client(token: str | None = None) -> WebClient:
         token=token or os.environ.get("SLACK_BOT_TOKEN"),
         base_url=os.environ.get("SLACK_API_URL") or DEFAULT_API_URL,
         timeout=10,
+        logger=_sdk_logger(),
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=2),
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+def _sdk_logger() -> logging.Logger:
+    """slack_sdk formats every request body for a debug line whenever its logger's own level is
+    NOTSET (its check is `logger.level <= DEBUG`); an explicit level skips that work."""
+    logger = logging.getLogger("sysbot.slack_sdk")
+    logger.setLevel(logging.WARNING)
+    return logger
 
 
 def _bolt_logger() -> logging.Logger:
@@ -47,9 +57,13 @@ def _bolt_logger() -> logging.Logger:
 def build_app(client: WebClient | None = None, signing_secret: str | None = None) -> App:
     """The app, with all work done before the HTTP answer (Cloud Functions has no CPU after)."""
     client = client or build_client()
+    signing_secret = signing_secret or os.environ.get("SLACK_SIGNING_SECRET")
     app = App(
+        # Without a name Bolt calls inspect.stack() (30-150 ms at cold start). Bolt also names
+        # a logger after it and sets its level, so it must not be "sysbot" (our log hierarchy).
+        name="sysbot-app",
         client=client,
-        signing_secret=signing_secret or os.environ.get("SLACK_SIGNING_SECRET"),
+        signing_secret=signing_secret,
         process_before_response=True,
         token_verification_enabled=False,  # no Web API call at import; auth.test on first use
         raise_error_for_unhandled_request=False,
@@ -57,4 +71,5 @@ def build_app(client: WebClient | None = None, signing_secret: str | None = None
         logger=_bolt_logger(),
     )
     register_listeners(app)
+    app.error(bolt_error_handler(signing_secret))
     return app

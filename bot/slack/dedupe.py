@@ -6,32 +6,54 @@ import threading
 import time
 from collections import OrderedDict
 
+IN_FLIGHT, DONE = "in_flight", "done"
+
 
 class RecentKeys:
-    """Keys claimed recently. A key is released if its handling failed, so a retry can redo it."""
+    """Keys claimed recently. A key is released if its handling failed, so a retry can redo it.
+
+    A repeat that arrives while the key is still being handled (Slack retries after 3 s, while
+    the first delivery may still be working) waits for that handling: if it fails, the repeat
+    takes the key over instead of being dropped with nobody left to answer.
+    """
 
     def __init__(self, capacity: int = 4096, ttl_seconds: float = 600.0):
-        self._keys: OrderedDict[str, float] = OrderedDict()
+        self._keys: OrderedDict[str, tuple[float, str]] = OrderedDict()
         self._capacity = capacity
         self._ttl = ttl_seconds
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
 
-    def claim(self, key: str) -> bool:
-        """True the first time a key is seen within the TTL; False for a repeat."""
-        now = time.monotonic()
-        with self._lock:
-            self._expire(now)
+    def claim(self, key: str, wait: float = 0.0) -> bool:
+        """True the first time a key is seen within the TTL, or once a failed handling of it
+        released it within `wait` seconds; False for a repeat."""
+        deadline = time.monotonic() + wait
+        with self._changed:
+            while True:
+                now = time.monotonic()
+                self._expire(now)
+                held = self._keys.get(key)
+                if held is None:
+                    self._keys[key] = (now, IN_FLIGHT)
+                    return True
+                if held[1] == DONE or now >= deadline:
+                    return False
+                self._changed.wait(deadline - now)
+
+    def finish(self, key: str) -> None:
+        """The key's handling is over: later repeats are dropped at once."""
+        with self._changed:
             if key in self._keys:
-                return False
-            self._keys[key] = now
-            return True
+                self._keys[key] = (self._keys[key][0], DONE)
+            self._changed.notify_all()
 
     def release(self, key: str) -> None:
-        with self._lock:
+        with self._changed:
             self._keys.pop(key, None)
+            self._changed.notify_all()
 
     def _expire(self, now: float) -> None:
         while self._keys and (
-            len(self._keys) >= self._capacity or now - next(iter(self._keys.values())) > self._ttl
+            len(self._keys) >= self._capacity
+            or now - next(iter(self._keys.values()))[0] > self._ttl
         ):
             self._keys.popitem(last=False)

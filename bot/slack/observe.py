@@ -52,6 +52,7 @@ def listener(kind: str) -> Callable:
                     outcome,
                     (time.perf_counter() - started) * 1000,
                     retry=_retry_number(request),
+                    **_event_id(request),
                     **fields,
                 )
             if failure is not None and kind in EVENT_KINDS:
@@ -92,13 +93,23 @@ def _with_request(func: Callable) -> inspect.Signature:
 
 
 def _apologise(kwargs: dict) -> None:
-    """Commands, actions and views must be acknowledged even when the work failed."""
-    ack = kwargs.get("ack")
-    if ack is not None and ack.response is None:
-        try:
-            ack(text=APOLOGY) if kwargs.get("command") else ack()
-        except Exception:
-            logger.exception("could not acknowledge after a failure")
+    """Commands, actions and views must be acknowledged even when the work failed; a click,
+    acknowledged before its work, gets the apology as an ephemeral message instead."""
+    ack, respond, command = kwargs.get("ack"), kwargs.get("respond"), kwargs.get("command")
+    try:
+        if ack is not None and ack.response is None:
+            ack(text=APOLOGY) if command else ack()
+        if respond is not None and not command:
+            respond(text=APOLOGY, response_type="ephemeral", replace_original=False)
+    except Exception:
+        logger.exception("could not acknowledge after a failure")
+
+
+def _event_id(request) -> dict:
+    """Slack's id of the event, so a failure in the logs can be traced to its delivery."""
+    body = getattr(request, "body", None)
+    event_id = body.get("event_id") if isinstance(body, dict) else None
+    return {"event_id": event_id} if isinstance(event_id, str) else {}
 
 
 def _retry_number(request) -> int:

@@ -57,5 +57,15 @@ def update_answer(
     )
 
 
+def delete_replies(client: WebClient, channel: str, timestamps: list[str]) -> None:
+    """Delete the bot's own messages; one already gone (another instance's work) is fine."""
+    for ts in timestamps:
+        try:
+            client.chat_delete(channel=channel, ts=ts)
+        except SlackApiError as error:
+            if error.response.get("error") != "message_not_found":
+                raise
+
+
 def is_not_a_member(error: SlackApiError) -> bool:
     return error.response.get("error") in NOT_A_MEMBER

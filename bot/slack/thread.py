@@ -93,9 +93,16 @@ def previous_run(runs: list[StoredRun], before_ts: str | None = None) -> StoredR
     return candidates[-1] if candidates else None
 
 
-def reply_to(runs: list[StoredRun], source_ts: str) -> StoredRun | None:
-    """The bot's reply to a given user message, if it already answered it."""
-    return next((r for r in runs if source_ts and r.source_ts == source_ts), None)
+def replies_to(runs: list[StoredRun], source_ts: str) -> list[StoredRun]:
+    """The bot's replies to a user message, oldest first: more than one only when two instances
+    answered it at the same moment."""
+    replies = [r for r in runs if source_ts and r.source_ts == source_ts]
+    return sorted(replies, key=lambda r: _ts_key(r.ts))
+
+
+def answered_before(runs: list[StoredRun], source_ts: str, ts: str) -> bool:
+    """Whether a reply to `source_ts` older than the bot's message `ts` is in the thread."""
+    return any(_older(r.ts, ts) for r in replies_to(runs, source_ts))
 
 
 def _older(ts: str, other: str) -> bool:
@@ -103,3 +110,10 @@ def _older(ts: str, other: str) -> bool:
         return float(ts) < float(other)
     except ValueError:
         return ts < other
+
+
+def _ts_key(ts: str) -> tuple[float, str]:
+    try:
+        return float(ts), ts
+    except ValueError:
+        return float("inf"), ts

@@ -98,6 +98,9 @@ class StandInServer:
 class _HttpServer(ThreadingHTTPServer):
     # Requests sleeping in an injected delay must not hold up stop().
     daemon_threads = True
+    # socketserver's default backlog of 5 drops connections from busy clients, which the
+    # kernel then retries a second later: a delay Slack never adds.
+    request_queue_size = 128
 
     def __init__(
         self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], service: SlackService

@@ -12,7 +12,7 @@ from typing import Any
 
 from .args import Args
 from .errors import SlackError
-from .faults import Fault, FaultPlan
+from .faults import RESPONSE_URL_ROUTE, Fault, FaultPlan
 from .files import FileStore, StoredFile
 from .identity import APP_ID, BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID
 from .links import Links
@@ -36,6 +36,7 @@ class SlackService:
         self.faults = FaultPlan()
         self.web_api = WebApi(self.workspace, self.views, self.files, self.rules)
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.refusals: list[tuple[str, str]] = []  # (route, error) of every call refused
 
     # -- used by the HTTP layer ----------------------------------------------------------------
 
@@ -54,6 +55,7 @@ class SlackService:
                 # A deep copy: the answer is serialised after the lock is released.
                 return copy.deepcopy(self.web_api.call(method, Args(args)))
             except SlackError as exc:
+                self.refusals.append((method, exc.error))
                 return exc.to_body()
 
     def receive_upload(self, file_id: str, content: bytes) -> bool:
@@ -67,7 +69,10 @@ class SlackService:
 
     def respond(self, token: str, payload: Any) -> tuple[int, str]:
         with self.lock:
-            return self.response_urls.deliver(token, payload)
+            status, text = self.response_urls.deliver(token, payload)
+            if status != 200:
+                self.refusals.append((RESPONSE_URL_ROUTE, text))
+            return status, text
 
     def snapshot(self) -> dict[str, Any]:
         """The whole workspace as JSON-ready data, for a page that displays it."""
@@ -100,6 +105,7 @@ class SlackService:
             self.faults.clear()
             self.rules.rejected_block_types.clear()
             self.calls.clear()
+            self.refusals.clear()
 
     def _check_token(self, token: str | None) -> None:
         if not token:

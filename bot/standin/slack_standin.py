@@ -186,6 +186,12 @@ class SlackStandIn:
         with self._service.lock:
             return copy.deepcopy(self._service.calls)
 
+    @property
+    def refusals(self) -> list[tuple[str, str]]:
+        """(method, Slack's error) for every Web API call and response_url post refused."""
+        with self._service.lock:
+            return list(self._service.refusals)
+
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         return [args for name, args in self.calls if name == method]
 

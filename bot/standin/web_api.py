@@ -44,6 +44,7 @@ class WebApi:
             "chat.postMessage": self.chat_post_message,
             "chat.postEphemeral": self.chat_post_ephemeral,
             "chat.update": self.chat_update,
+            "chat.delete": self.chat_delete,
             "conversations.replies": self.conversations_replies,
             "views.open": self.views_open,
             "views.publish": self.views_publish,
@@ -108,6 +109,14 @@ class WebApi:
             "text": message["text"],
             "message": message,
         }
+
+    def chat_delete(self, args: Args) -> dict[str, Any]:
+        channel = self._workspace.channel(args.optional_string("channel"))
+        message = self._workspace.message(channel, args.optional_string("ts"))
+        if message.get("bot_id") != BOT_ID:
+            raise SlackError("cant_delete_message")
+        self._workspace.delete(channel, message["ts"])
+        return {"channel": channel.id, "ts": message["ts"]}
 
     # -- conversations -------------------------------------------------------------------------
 

@@ -220,3 +220,24 @@ def test_update_errors(client: WebClient, standin: SlackStandIn) -> None:
     assert error_of(lambda: client.chat_update(channel="C9", ts="1.2", text="x")) == (
         "channel_not_found"
     )
+
+
+# -- chat.delete -----------------------------------------------------------------------------
+
+
+def test_delete_own_reply(client: WebClient, standin: SlackStandIn) -> None:
+    parent = standin.add_user_message("C1", "question")
+    reply = client.chat_postMessage(channel="C1", thread_ts=parent["ts"], text="answer")
+    answer = client.chat_delete(channel="C1", ts=reply["ts"])
+    assert (answer["channel"], answer["ts"]) == ("C1", reply["ts"])
+    assert standin.thread("C1", parent["ts"]) == [standin.messages("C1")[0]]
+    assert "reply_count" not in standin.messages("C1")[0]
+
+
+def test_delete_errors(client: WebClient, standin: SlackStandIn) -> None:
+    human = standin.add_user_message("C1", "mine")
+    assert error_of(lambda: client.chat_delete(channel="C1", ts=human["ts"])) == (
+        "cant_delete_message"
+    )
+    assert error_of(lambda: client.chat_delete(channel="C1", ts="1.2")) == "message_not_found"
+    assert error_of(lambda: client.chat_delete(channel="C9", ts="1.2")) == "channel_not_found"

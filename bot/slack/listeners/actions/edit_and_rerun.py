@@ -20,6 +20,8 @@ def edit_and_rerun(ack: Ack, body: dict, client: WebClient, respond: Respond) ->
     clicked = run_behind_click(ack, body, client, respond)
     if clicked is None:
         return "run_not_found"
+    if not isinstance(body.get("trigger_id"), str):
+        return "ignored"  # Slack always sends one; without it no editor can open
     if len(clicked.run.definition) > MODAL_TEXT_LIMIT:
         respond(
             text=TOO_LONG.format(limit=MODAL_TEXT_LIMIT),

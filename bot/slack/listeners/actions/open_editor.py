@@ -12,6 +12,8 @@ from bot.slack.observe import listener
 def open_editor(ack: Ack, body: dict, client: WebClient) -> str:
     ack()
     channel = (body.get("container") or {}).get("channel_id") or body["channel"]["id"]
+    if not isinstance(channel, str) or not isinstance(body.get("trigger_id"), str):
+        return "ignored"  # Slack sends both as strings
     limits = Limits.from_env()
     client.views_open(
         trigger_id=body["trigger_id"],

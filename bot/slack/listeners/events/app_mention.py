@@ -3,14 +3,16 @@
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.conversation import answer_message, from_a_bot
+from bot.slack.conversation import answer_message, from_a_bot, readable
 from bot.slack.observe import listener
 
 
 @listener("mention")
 def app_mention(event: dict, client: WebClient, context: BoltContext):
     # In direct messages the message listener answers; a mention there would be a double.
-    if from_a_bot(event) or event["channel"].startswith("D"):
+    if not readable(event.get("channel"), event) or from_a_bot(event):
+        return "ignored"
+    if event["channel"].startswith("D"):
         return "ignored"
     return answer_message(
         client, context.bot_id, event["channel"], event, addressed=True, kind="mention"

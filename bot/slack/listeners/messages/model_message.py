@@ -3,13 +3,13 @@
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.conversation import answer_message, from_a_bot
+from bot.slack.conversation import answer_message, from_a_bot, readable
 from bot.slack.observe import listener
 
 
 @listener("message")
 def model_message(event: dict, client: WebClient, context: BoltContext):
-    if from_a_bot(event) or "ts" not in event:
+    if not readable(event.get("channel"), event) or from_a_bot(event):
         return "ignored"
     channel = event["channel"]
     direct = event.get("channel_type") == "im" or channel.startswith("D")

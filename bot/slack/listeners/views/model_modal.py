@@ -47,7 +47,10 @@ def _place(view: dict) -> dict:
         place = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
         place = {}
-    return place if isinstance(place, dict) else {}
+    if not isinstance(place, dict):
+        return {}
+    place = {key: value for key, value in place.items() if isinstance(value, str)}
+    return place if place.get("channel") else {}  # a thread or a run means nothing without it
 
 
 def _with_comparison(client, bot_id, place, result, limits, heading) -> Answer:
@@ -66,7 +69,8 @@ def _with_comparison(client, bot_id, place, result, limits, heading) -> Answer:
 def _post(client: WebClient, user: str, place: dict, answer: Answer, max_rounds: int) -> None:
     """Post where the editor was opened; if the bot can't post there, send it to the user."""
     try:
-        post_answer(client, place["channel"], answer, max_rounds, thread_ts=place.get("thread_ts"))
+        channel = place.get("channel") or user  # no place: the person who submitted it
+        post_answer(client, channel, answer, max_rounds, thread_ts=place.get("thread_ts"))
     except SlackApiError as error:
         if not is_not_a_member(error):
             raise

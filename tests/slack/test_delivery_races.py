@@ -1,0 +1,100 @@
+"""What the soak run found about deliveries that overlap: a retry served by another instance
+while the first delivery is still working, a retry that arrives on the same instance just before
+the first delivery fails, and a click whose work fails after it was acknowledged."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.render.blocks import ACTION_MORE_ROUNDS
+from bot.slack.conversation import answer_message
+from bot.slack.observe import APOLOGY
+from bot.slack.thread import run_metadata
+from bot.standin import BOT_ID, SlackStandIn
+from bot.standin.sender import SlackSender
+from tests.servers import FunctionServer
+from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, bot_env
+from tests.slack.expect import bot_replies, systems_table, table
+
+FUNNEL = "[Candidates] > Screens @ 5\nScreens > Onsites @ 0.5\nOnsites > Hires @ Leak(0.3)"
+FENCED = f"```systems\n{FUNNEL}\n```"
+
+
+def test_one_event_served_by_two_instances_at_once_gets_one_reply(slack, standin):
+    message = slack.user_message(FENCED)
+    with FunctionServer("slack_events", bot_env(standin)) as other:
+        SlackSender(standin, other.url, SIGNING_SECRET).command("help")  # its auth.test
+        # Both thread checks find nothing: each answer comes late, after both have looked.
+        standin.fail_next("conversations.replies", delay=0.5, times=2)
+        first = threading.Thread(target=slack.event, args=(message, "EvTWICE"))
+        first.start()
+        retried = slack.event(message, event_id="EvTWICE", retry=1, url=other.url)
+        first.join()
+
+    assert retried.status_code == 200
+    [reply] = bot_replies(standin, "C1", message["ts"])
+    assert table(reply) == systems_table(FUNNEL, 10)
+    assert len(standin.calls_to("chat.postMessage")) == 2
+    assert len(standin.calls_to("chat.delete")) == 1
+
+
+def test_a_retry_removes_a_second_reply_left_by_a_race(slack, standin):
+    message = slack.user_message(FENCED)
+    bot = WebClient(token=BOT_TOKEN, base_url=standin.api_url)
+    for _ in range(2):  # two instances answered, and the later one could not delete its reply
+        bot.chat_postMessage(
+            channel="C1",
+            thread_ts=message["ts"],
+            text="earlier run",
+            metadata=run_metadata(FUNNEL, 10, message["ts"]),
+        )
+    first, second = bot_replies(standin, "C1", message["ts"])
+
+    response = slack.event(message, event_id="EvLEFTOVER", retry=1)
+
+    assert response.status_code == 200
+    assert [m["ts"] for m in bot_replies(standin, "C1", message["ts"])] == [first["ts"]]
+    assert standin.calls_to("chat.postMessage")[-1]["text"] == "earlier run"  # nothing new
+
+
+def test_a_retry_waits_for_a_first_delivery_that_then_fails_and_answers_itself():
+    with SlackStandIn(bot_token=BOT_TOKEN) as standin:
+        standin.add_channel("C1")
+        client = WebClient(token=BOT_TOKEN, base_url=standin.api_url, retry_handlers=[])
+        message = SlackSender(standin, "", SIGNING_SECRET).user_message(FENCED)
+        standin.fail_next("conversations.replies", delay=0.5)  # the first delivery is slow,
+        standin.fail_next("chat.postMessage", status=500)  # then Slack refuses its reply
+        failed = []
+
+        def first_delivery() -> None:
+            try:
+                answer_message(client, BOT_ID, "C1", message, addressed=True, kind="mention")
+            except SlackApiError as error:
+                failed.append(error)
+
+        first = threading.Thread(target=first_delivery)
+        first.start()
+        time.sleep(0.1)
+        outcome = answer_message(client, BOT_ID, "C1", message, addressed=True, kind="mention")
+        first.join()
+
+        assert failed and outcome == ("mention", "ok")
+        [reply] = bot_replies(standin, "C1", message["ts"])
+        assert table(reply) == systems_table(FUNNEL, 10)
+
+
+def test_a_click_whose_work_fails_gets_an_ephemeral_apology(slack):
+    slack.command(f"rounds=4\n{FUNNEL}")
+    [result] = slack.standin.messages("C1")
+    slack.standin.fail_next("chat.postMessage", status=500, times=3)  # a try and two retries
+
+    response = slack.click("C1", result, ACTION_MORE_ROUNDS, user="U7")
+
+    assert response.status_code == 200
+    assert bot_replies(slack.standin, "C1", result["ts"]) == []
+    [apology] = slack.standin.ephemerals("C1")
+    assert (apology["recipient"], apology["text"]) == ("U7", APOLOGY)
