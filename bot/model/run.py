@@ -6,6 +6,7 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from systems import lexer
 from systems.errors import CircularReferences, InvalidFormula, ParseException
@@ -67,10 +68,19 @@ def run_definition(
     snapshots, stop_note = _simulate(model, rounds, deadline, limits, located, flow_lines)
     warnings += surprises.value_warnings(model, snapshots, flow_lines)
     stocks = [stock.name for stock in model.stocks if stock.show]
-    rows = [[index, *(state[name] for name in stocks)] for index, state in enumerate(snapshots)]
+    pick = _picker(stocks)
+    rows = [[index, *pick(state)] for index, state in enumerate(snapshots)]
     if stop_note:
         warnings.append(stop_note)
     return RunResult(definition, rounds, stocks, rows, warnings, truncated=bool(stop_note))
+
+
+def _picker(stocks: list[str]):
+    """A snapshot's values for `stocks`, as a tuple: itemgetter runs in C, but gives a bare
+    value for a single key."""
+    if len(stocks) > 1:
+        return itemgetter(*stocks)
+    return lambda state: tuple(state[name] for name in stocks)
 
 
 def _check_rounds(rounds: int, limits: Limits) -> int:
@@ -226,6 +236,11 @@ def _simulate(
 
 
 def _too_large_stock(state: dict) -> str | None:
+    """Called every round: min and max (in C) clear the usual state at once. A NaN or an
+    infinity fails that check too, and falls through to the exact test."""
+    values = state.values()
+    if values and -growth.TOO_LARGE < min(values) and max(values) < growth.TOO_LARGE:
+        return None
     return next((name for name, value in state.items() if growth.too_large(value)), None)
 
 
