@@ -102,14 +102,15 @@ def test_a_slow_model_stops_near_its_budget():
     lines = ["[Source] > s0 @ 5", *(f"s{i} > s{i + 1} @ Leak(0.5)" for i in range(150))]
     text = "\n".join(lines)
     started = time.monotonic()
-    result = run_definition(text, 1000, limits=Limits(time_budget_seconds=0.05))
-    assert time.monotonic() - started < 0.05 + 0.5
+    # The budget covers parsing too, so leave room for it on a busy machine.
+    result = run_definition(text, 1000, limits=Limits(time_budget_seconds=0.25))
+    assert time.monotonic() - started < 0.25 + 0.5
     assert result.truncated
     kept = len(result.rows) - 1
     assert 0 < kept < 1000
     assert_same_as_systems(result, text, kept)
     assert f"Stopped after round {kept} of 1000" in result.warnings[-1]
-    assert "0.05 s" in result.warnings[-1]
+    assert "0.25 s" in result.warnings[-1]
 
 
 def test_a_run_within_its_budget_is_not_truncated():
