@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.standin import SlackStandIn
-from bot.standin.sender import BotResponse, SlackSender, signature_headers
+from bot.standin.sender import BotResponse, SlackSender
 
 HOST = "127.0.0.1"
 TIMEOUT_SECONDS = 30.0
@@ -122,7 +122,6 @@ class BenchSender(SlackSender):
     ) -> TimedResponse:
         if url not in (None, self.bot_url):
             raise ValueError(f"the bench sender only posts to {self.bot_url}")
-        headers = {**signature_headers(body, self.signing_secret, content_type=content_type)}
-        headers.update(extra_headers or {})
+        headers = self.signed_headers(body, content_type, extra_headers)
         reply = self.pool.request(self.port, "POST", body.encode(), headers)
         return TimedResponse(reply.status, reply.body.decode(), reply.elapsed)

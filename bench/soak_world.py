@@ -45,12 +45,7 @@ def soak_world(log_dir: Path, slack_servers: int = 1) -> Iterator[World]:
 
 
 def server_env(standin: SlackStandIn) -> dict[str, str]:
-    return {
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": standin.api_url,
-        "LOG_LEVEL": "INFO",
-    }
+    return {**standin.bot_settings(SIGNING_SECRET), "LOG_LEVEL": "INFO"}
 
 
 def _start(stack: contextlib.ExitStack, target: str, env: dict, log: Path) -> FunctionServer:

@@ -51,11 +51,7 @@ def fenced(definition: str) -> str:
 
 
 def slack_settings(standin: SlackStandIn) -> dict[str, str]:
-    return {
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": standin.api_url,
-    }
+    return standin.bot_settings(SIGNING_SECRET)
 
 
 def bot_env(standin: SlackStandIn) -> dict[str, str]:

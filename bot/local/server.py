@@ -185,9 +185,7 @@ def start_local_server(
     signing_secret = secrets.token_hex(16)
     standin = SlackStandIn(bot_token=f"xoxb-local-{secrets.token_hex(8)}").start()
     set_the_scene(standin)
-    os.environ["SLACK_BOT_TOKEN"] = standin.bot_token
-    os.environ["SLACK_SIGNING_SECRET"] = signing_secret
-    os.environ["SLACK_API_URL"] = standin.api_url
+    os.environ.update(standin.bot_settings(signing_secret))
     workspace = LocalWorkspace(standin, signing_secret)
     try:
         server = make_server(

@@ -94,11 +94,11 @@ def rerun_answer(previous: StoredRun, rerun: Rerun, limits: Limits, heading: str
         result.rounds,
         result=result,
         heading=heading,
-        changes=_changes_since(previous, result, limits),
+        changes=changes_since(previous, result, limits),
     )
 
 
-def _changes_since(previous: StoredRun, result: RunResult, limits: Limits) -> list[StockChange]:
+def changes_since(previous: StoredRun, result: RunResult, limits: Limits) -> list[StockChange]:
     """Rerun the previous definition (runs are deterministic) rather than store its rows."""
     try:
         before = run_definition(previous.definition, previous.rounds, None, limits)

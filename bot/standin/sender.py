@@ -55,6 +55,12 @@ class SlackSender:
         self.signing_secret = signing_secret
 
     # -- transport ---------------------------------------------------------------------------
+    def signed_headers(
+        self, body: str, content_type: str, extra_headers: dict | None = None
+    ) -> dict[str, str]:
+        signed = signature_headers(body, self.signing_secret, content_type=content_type)
+        return {**signed, **(extra_headers or {})}
+
     def post(
         self,
         body: str,
@@ -62,8 +68,7 @@ class SlackSender:
         extra_headers: dict | None = None,
         url: str | None = None,
     ) -> BotResponse:
-        signed = signature_headers(body, self.signing_secret, content_type=content_type)
-        headers = {**signed, **(extra_headers or {})}
+        headers = self.signed_headers(body, content_type, extra_headers)
         request = Request(url or self.bot_url, data=body.encode(), headers=headers, method="POST")
         try:
             with urlopen(request, timeout=15) as response:

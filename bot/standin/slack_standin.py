@@ -84,6 +84,15 @@ class SlackStandIn:
         """The ``base_url`` to give slack_sdk's WebClient (it appends the method name)."""
         return self.base_url + API_PREFIX
 
+    def bot_settings(self, signing_secret: str) -> dict[str, str]:
+        """The environment that points the bot at this stand-in, as Slack's own settings would
+        point it at Slack."""
+        return {
+            "SLACK_BOT_TOKEN": self.bot_token,
+            "SLACK_SIGNING_SECRET": signing_secret,
+            "SLACK_API_URL": self.api_url,
+        }
+
     # -- setting the scene ---------------------------------------------------------------------
 
     def add_channel(

@@ -18,12 +18,7 @@ CHANNELS = {"C1": True, "C2": False, "G1": True, "D1": False}
 
 
 def bot_env(standin: SlackStandIn) -> dict[str, str]:
-    return {
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": standin.api_url,
-        "LOG_LEVEL": "INFO",
-    }
+    return {**standin.bot_settings(SIGNING_SECRET), "LOG_LEVEL": "INFO"}
 
 
 @pytest.fixture(scope="session")

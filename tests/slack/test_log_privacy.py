@@ -47,12 +47,7 @@ def test_under_slack_failures_the_logs_stay_private_and_failures_name_their_even
 
 
 def _env(standin: SlackStandIn) -> dict[str, str]:
-    return {
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": standin.api_url,
-        "LOG_LEVEL": "DEBUG",
-    }
+    return {**standin.bot_settings(SECRET), "LOG_LEVEL": "DEBUG"}
 
 
 def _handled(log) -> list[dict]:

@@ -9,10 +9,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.model import Limits, ModelError, run_definition
-from bot.model.rerun import Rerun
 from bot.render.text import error_text
 from bot.render.views import DEFINITION_BLOCK, INPUT_ACTION, ROUNDS_BLOCK
-from bot.slack.answers import Answer, rerun_answer
+from bot.slack.answers import Answer, changes_since
 from bot.slack.observe import listener
 from bot.slack.replies import is_not_a_member, post_answer
 from bot.slack.thread import bot_runs, previous_run, read_thread
@@ -63,7 +62,11 @@ def _with_comparison(client, bot_id, place, result, limits, heading) -> Answer:
     previous = clicked[-1] if clicked else previous_run(runs)
     if previous is None:
         return fresh
-    return rerun_answer(previous, Rerun(result.definition, [], result.rounds), limits, heading)
+    # The new model already ran to validate the form; only the earlier run is worked out again.
+    changes = changes_since(previous, result, limits)
+    return Answer(
+        "rerun", result.definition, result.rounds, result=result, heading=heading, changes=changes
+    )
 
 
 def _post(client: WebClient, user: str, place: dict, answer: Answer, max_rounds: int) -> None:
