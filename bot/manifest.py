@@ -1,45 +1,38 @@
-"""The Slack app manifest: `manifest.yaml` at the repository root, filled in for one deployment.
+"""The Slack app manifest: `manifest.yaml`, filled in for one deployment.
 
-The file stays YAML so people can read and comment it. Reading it needs PyYAML, which is a test
-and development dependency, not a runtime one (the deployed functions never read the manifest).
-The output defaults to JSON, which Slack's "Create app from manifest" accepts as well as YAML and
-which needs nothing beyond the standard library to print.
+The file stays YAML so people can read and comment it. It lives at the repository root, where
+Slack users look for it, and `bot/manifest.yaml` links to it so that it ships inside the package:
+`sysbot manifest` then works from a plain `pip install .`, not only from a checkout. The deployed
+functions never read it. The output defaults to JSON, which Slack's "Create app from manifest"
+accepts as well as YAML.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 from urllib.parse import urlsplit
 
-MANIFEST_PATH = Path(__file__).resolve().parents[1] / "manifest.yaml"
+import yaml
+
+MANIFEST_PATH = files("bot") / "manifest.yaml"
 DEV_APP_NAME = "sysbot (dev)"
 DEV_BOT_NAME = "sysbot-dev"
 
 
 class ManifestError(Exception):
-    """The manifest cannot be read here (file or PyYAML missing)."""
+    """The manifest cannot be read here (missing or not a manifest)."""
 
 
-def load_manifest(path: Path = MANIFEST_PATH) -> dict[str, Any]:
+def load_manifest(path: Traversable = MANIFEST_PATH) -> dict[str, Any]:
     """The manifest as shipped, with its placeholder request URLs."""
-    try:
-        import yaml
-    except ImportError as exc:
-        raise ManifestError(
-            "reading manifest.yaml needs PyYAML: pip install pyyaml "
-            "(or pip install -e '.[test]' in a checkout)"
-        ) from exc
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        # A wheel install has no repository root; the manifest is a checkout-only file.
-        raise ManifestError(
-            f"no manifest at {path}: run sysbot from a source checkout "
-            "(pip install -e .), where manifest.yaml sits next to pyproject.toml"
-        ) from exc
+        raise ManifestError(f"no manifest at {path}: reinstall sysbot") from exc
     manifest = yaml.safe_load(text)
     if not isinstance(manifest, dict):
         raise ManifestError(f"{path} does not hold a manifest (a YAML mapping)")
@@ -59,11 +52,9 @@ def manifest_for(url: str | None = None, socket_mode: bool = False) -> dict[str,
 
 
 def dump_manifest(manifest: dict[str, Any], as_yaml: bool = False) -> str:
-    """Text ready to paste into Slack: JSON unless YAML is asked for (YAML needs PyYAML)."""
+    """Text ready to paste into Slack: JSON unless YAML is asked for."""
     if not as_yaml:
         return json.dumps(manifest, indent=2, ensure_ascii=False)
-    import yaml
-
     return yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100).rstrip("\n")
 
 

@@ -354,6 +354,7 @@ def test_gcloudignore_keeps_what_the_function_needs(path, is_dir):
         ("sysbot.egg-info/PKG-INFO", False),
         ("build/lib/bot/app.py", False),
         ("manifest.yaml", False),
+        ("bot/manifest.yaml", False),
         ("cloudbuild.yaml", False),
         ("README.md", False),
         (".env", False),
@@ -368,7 +369,12 @@ def test_gcloudignore_uploads_every_module_and_package_data_file():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     data_globs = pyproject["tool"]["setuptools"].get("package-data", {}).get("bot", [])
     globs = ["*.py", *(g.rsplit("/", 1)[-1] for g in data_globs)]
-    files = [p for p in (ROOT / "bot").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    # Links (bot/manifest.yaml) point at files outside bot/ that only the CLI reads.
+    files = [
+        p
+        for p in (ROOT / "bot").rglob("*")
+        if p.is_file() and not p.is_symlink() and "__pycache__" not in p.parts
+    ]
     needed = [p for p in files if any(fnmatch.fnmatch(p.name, g) for g in globs)]
     assert needed, "bot/ has no files?"
     dropped = [p for p in needed if _ignored(_gcloudignore(), p.relative_to(ROOT).as_posix())]
