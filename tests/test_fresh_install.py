@@ -175,3 +175,38 @@ def test_both_entry_points_serve(venv, source, tmp_path):
         result = json.loads(body)
         assert result["columns"] == ["round", "b", "c"]
         assert len(result["rows"]) == 4  # the initial state plus three rounds
+
+
+DEPLOY_GUIDE = ROOT / "docs" / "deploy.md"
+MANIFEST_STEP = "Create the Slack app from the manifest"
+SCHEMA = ROOT.parent / "shared" / "reference" / "slack-manifest.schema.1.0.0.json"
+
+
+def _shell_block_under(heading: str, markdown: str) -> str:
+    """The first ```sh block after the heading that contains `heading`."""
+    section = markdown[markdown.index(heading) :]
+    opening = section.index("```sh\n") + len("```sh\n")
+    return section[opening : section.index("```", opening)]
+
+
+def test_deploy_step_9_prints_a_valid_manifest_from_a_plain_install(source, tmp_path):
+    """The guide's step 9, run as written in a fresh copy: its own venv, `pip install .`, then
+    `sysbot manifest --url "$SLACK_URL"`, from the source folder as a user would."""
+    import jsonschema
+
+    script = _shell_block_under(MANIFEST_STEP, DEPLOY_GUIDE.read_text(encoding="utf-8"))
+    assert "pip install ." in script and "sysbot manifest" in script
+    checkout = tmp_path / "checkout"
+    shutil.copytree(source, checkout)
+    url = "https://us-central1-demo.cloudfunctions.net/slack_events"
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=checkout, capture_output=True, text=True, timeout=900,
+        env=_clean_env(SLACK_URL=url),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()  # pip's output comes first, then the JSON manifest
+    manifest = json.loads("\n".join(lines[lines.index("{") :]))
+    jsonschema.validate(manifest, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert manifest["settings"]["event_subscriptions"]["request_url"] == url
+    assert all(c["url"] == url for c in manifest["features"]["slash_commands"])
