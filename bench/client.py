@@ -9,8 +9,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.standin import SlackStandIn
-from bot.standin.sender import BotResponse, SlackSender
+from slack_standin import SlackStandIn
+from slack_standin.sender import BotResponse, SlackSender
 
 HOST = "127.0.0.1"
 TIMEOUT_SECONDS = 30.0

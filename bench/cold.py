@@ -11,7 +11,7 @@ from bench.client import BenchSender, Pool
 from bench.report import INFO, Row, verdict
 from bench.stats import min_median_max, ratio, summary
 from bench.workload import CHANNEL, SIGNING_SECRET, command_text, slack_settings
-from bot.standin import SlackStandIn
+from slack_standin import SlackStandIn
 
 TARGET_RATIO = 1.5
 PATIENCE_SECONDS = 30.0

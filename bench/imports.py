@@ -22,8 +22,8 @@ from bench.workload import (
     fenced,
     mention_text,
 )
-from bot.standin import SlackStandIn
-from bot.standin.sender import BotResponse, SlackSender, signature_headers
+from slack_standin import SlackStandIn
+from slack_standin.sender import BotResponse, SlackSender, signature_headers
 
 HEAVY = ("numpy", "pandas", "matplotlib", "scipy", "graphviz", "PIL", "systems.viz")
 TOP = 10

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from bench.soak_world import CHANNELS, DIRECT, SIGNING_SECRET, World, post
 from bot.render.blocks import ACTION_CSV, ACTION_MORE_ROUNDS
-from bot.standin import BOT_USER_ID
-from bot.standin.sender import BotResponse, SlackSender, signature_headers
+from slack_standin import BOT_USER_ID
+from slack_standin.sender import BotResponse, SlackSender, signature_headers
 
 SLACK_TIMEOUT = 3.0  # Slack's patience with an event, a command or a click
 CLIENT_TIMEOUT = 30.0  # commands, clicks and API calls are waited for, to check the answer

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.standin import SlackStandIn
-from bot.standin.sender import signature_headers
+from slack_standin import SlackStandIn
+from slack_standin.sender import signature_headers
 from tests.servers import FunctionServer
 
 SIGNING_SECRET = "soak-signing-secret-5f1c"

@@ -13,7 +13,7 @@ from bench import cold, imports, memory, model_layer, servers, warm
 from bench.client import BenchSender, Pool
 from bench.report import Row, load_average, machine, machine_line, now, table, write_json
 from bench.workload import SIGNING_SECRET, Target, bot_env, new_standin, verify
-from bot.standin import SlackStandIn
+from slack_standin import SlackStandIn
 
 RESULTS = servers.REPO / "bench" / "results"
 COMMAND = "python bench/run.py"

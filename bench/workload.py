@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bench.client import BenchSender, Pool
 from bench.servers import child_env
-from bot.standin import SlackStandIn
+from slack_standin import SlackStandIn
 
 BOT_TOKEN = "xoxb-bench-token"
 SIGNING_SECRET = "bench-signing-secret"

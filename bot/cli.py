@@ -99,7 +99,7 @@ def _split_override(item: str) -> tuple[str, str]:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from bot.local.server import serve
+    from local_workspace.server import serve
 
     serve(args.host, args.port)
     return 0

@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.standin import SlackStandIn
-from bot.standin.sender import signature_headers
+from slack_standin import SlackStandIn
+from slack_standin.sender import signature_headers
 from tests.in_process import function_client
 from tests.servers import FunctionServer
 from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, bot_env

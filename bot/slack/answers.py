@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
+from bot.chat.reader import ModelRequest, looks_like_model, read_request
+from bot.chat.rerun import Rerun, read_rerun
 from bot.model import Limits, ModelError, RunResult, run_definition
 from bot.model.diff import StockChange, compare_runs
-from bot.model.reader import ModelRequest, looks_like_model, read_request
-from bot.model.rerun import Rerun, read_rerun
 from bot.render.blocks import FULL, error_message, run_message
 from bot.render.views import help_message
 from bot.slack.thread import (

@@ -11,7 +11,7 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-from bot.local.server import start_local_server
+from local_workspace.server import start_local_server
 from tests.local.conftest import DIRECT, GENERAL, RANDOM, LocalServer
 from tests.slack.expect import block_texts, systems_table, table
 

@@ -8,7 +8,8 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.model import Limits, ModelError, RunResult, read_request, run_definition
+from bot.chat.reader import read_request
+from bot.model import Limits, ModelError, RunResult, run_definition
 from bot.model.edit import apply_overrides
 from bot.model.prepare import prepare_definition
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.standin import SlackStandIn
-from bot.standin.sender import SlackSender
+from slack_standin import SlackStandIn
+from slack_standin.sender import SlackSender
 from tests.servers import FunctionServer
 
 SIGNING_SECRET = "test-signing-secret"

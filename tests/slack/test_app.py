@@ -2,8 +2,8 @@
 
 import time
 
-from bot.standin import SlackStandIn
-from bot.standin.sender import SlackSender
+from slack_standin import SlackStandIn
+from slack_standin.sender import SlackSender
 from tests.servers import FunctionServer
 from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, bot_env
 

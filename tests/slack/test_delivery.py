@@ -11,7 +11,7 @@ import pytest
 
 from bot.slack.app import AUTHORIZE_FAILED
 from bot.slack.observe import APOLOGY
-from bot.standin.sender import SlackSender, signature_headers
+from slack_standin.sender import SlackSender, signature_headers
 from tests.servers import FunctionServer
 from tests.slack.conftest import SIGNING_SECRET, bot_env
 from tests.slack.expect import block_texts, bot_replies, systems_table, table

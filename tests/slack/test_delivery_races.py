@@ -14,8 +14,8 @@ from bot.render.blocks import ACTION_MORE_ROUNDS
 from bot.slack.conversation import answer_message
 from bot.slack.observe import APOLOGY
 from bot.slack.thread import run_metadata
-from bot.standin import BOT_ID, SlackStandIn
-from bot.standin.sender import SlackSender
+from slack_standin import BOT_ID, SlackStandIn
+from slack_standin.sender import SlackSender
 from tests.servers import FunctionServer
 from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, bot_env
 from tests.slack.expect import bot_replies, systems_table, table

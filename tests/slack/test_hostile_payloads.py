@@ -30,8 +30,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.render.blocks import ACTION_CSV, ACTION_EDIT, ACTION_MORE_ROUNDS
-from bot.standin import SlackStandIn
-from bot.standin.sender import BotResponse, SlackSender
+from slack_standin import SlackStandIn
+from slack_standin.sender import BotResponse, SlackSender
 from tests.in_process import function_client
 from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, bot_env
 

@@ -7,7 +7,7 @@ import pytest
 from systems.parse import parse
 
 from bot.render.numbers import display_number
-from bot.standin.blockkit import MESSAGE, BlockChecker
+from slack_standin.blockkit import MESSAGE, BlockChecker
 from tests.slack.expect import block_texts, bot_replies, systems_table, table
 
 MAX_TEXT = 4000

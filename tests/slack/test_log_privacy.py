@@ -4,8 +4,8 @@ fails calls; a failure Slack's retry may fix is logged with the event's id, to a
 import json
 
 from bot.render.blocks import ACTION_CSV, ACTION_MORE_ROUNDS
-from bot.standin import SlackStandIn
-from bot.standin.sender import SlackSender
+from slack_standin import SlackStandIn
+from slack_standin.sender import SlackSender
 from tests.servers import FunctionServer
 
 TOKEN = "xoxb-1111-2222-PRIVATETOKEN"

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
-from bot.standin import SlackStandIn
+from slack_standin import SlackStandIn
 
 
 def message_event(channel: str, message: dict[str, Any]) -> dict[str, Any]:

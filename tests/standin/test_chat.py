@@ -10,7 +10,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.standin import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, SlackStandIn
+from slack_standin import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, SlackStandIn
 
 
 def error_of(call) -> str:

@@ -14,7 +14,7 @@ from slack_sdk.http_retry import FixedValueRetryIntervalCalculator, RateLimitErr
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from bot.standin import SlackStandIn
+from slack_standin import SlackStandIn
 
 TABLE = {
     "type": "table",

@@ -10,7 +10,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.standin import BOT_USER_ID, SlackStandIn
+from slack_standin import BOT_USER_ID, SlackStandIn
 
 CSV = "a,b\n1,2\n"
 PNG_LIKE = b"\x89PNG\r\n\x1a\n\x00\x00--not-a-boundary\r\n\r\n\xff\xfe"

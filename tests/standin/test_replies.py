@@ -6,7 +6,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.standin import SlackStandIn
+from slack_standin import SlackStandIn
 
 RUN = {"event_type": "systems_run", "event_payload": {"model": "[A] > B @ 5", "rounds": 10}}
 

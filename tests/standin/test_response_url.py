@@ -6,7 +6,7 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from bot.standin import BOT_ID, SlackStandIn
+from slack_standin import BOT_ID, SlackStandIn
 
 RUN = {"event_type": "systems_run", "event_payload": {"rounds": 3}}
 

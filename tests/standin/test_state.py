@@ -11,7 +11,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.standin import SlackStandIn
+from slack_standin import SlackStandIn
 
 
 def get_json(url: str) -> dict:

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
-from bot.standin import SlackStandIn
+from slack_standin import SlackStandIn
 
 
 def plain(text: str) -> dict[str, str]:

@@ -3,8 +3,8 @@
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.chat.rerun import Rerun
 from bot.model import Limits
-from bot.model.rerun import Rerun
 from bot.slack.answers import rerun_answer
 from bot.slack.listeners.actions.gone import run_behind_click, unless_not_a_member
 from bot.slack.observe import listener

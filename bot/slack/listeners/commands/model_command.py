@@ -6,8 +6,8 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.chat.reader import read_request
 from bot.model import Limits, ModelError
-from bot.model.reader import read_request
 from bot.render.views import help_message
 from bot.slack.answers import Answer, fresh_answer
 from bot.slack.observe import listener

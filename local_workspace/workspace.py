@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.standin import BOT_ID, BOT_NAME, BOT_USER_ID, SlackError, SlackStandIn
-from bot.standin.sender import USER, BotResponse, SlackSender
+from slack_standin import BOT_ID, BOT_NAME, BOT_USER_ID, SlackError, SlackStandIn
+from slack_standin.sender import USER, BotResponse, SlackSender
 
 GENERAL, RANDOM, DIRECT = "C01GENERAL", "C02RANDOM", "D01SYSBOT"
 USER_NAME = "you"

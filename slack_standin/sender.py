@@ -14,7 +14,7 @@ from urllib.error import HTTPError
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
-from bot.standin.slack_standin import SlackStandIn
+from slack_standin.slack_standin import SlackStandIn
 
 USER = "U1"
 _event_ids = itertools.count(1)

@@ -2,7 +2,7 @@
 
 One process holds everything a newcomer needs:
 
-    GET  /                      the page (bot/local/static/)
+    GET  /                      the page (local_workspace/static/)
     POST /api/run               the JSON API, as the run_model function serves it
     POST /slack/events          the Slack handler, as the slack_events function serves it
     GET  /local/state           the stand-in's workspace, plus what only the page shows
@@ -28,8 +28,8 @@ from flask import Flask, Response, jsonify, request, send_from_directory
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from bot.api import handle_api
-from bot.local.workspace import ActionError, LocalWorkspace, set_the_scene
-from bot.standin import SlackStandIn
+from local_workspace.workspace import ActionError, LocalWorkspace, set_the_scene
+from slack_standin import SlackStandIn
 
 STATIC = Path(__file__).parent / "static"
 EXAMPLE = {"definition": "[Candidates] > Screens @ 5\nScreens > Hires @ 0.5", "rounds": 5}

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.model import ModelError, read_request, run_definition
-from bot.model.reader import looks_like_model, normalize_text
-
-from .oracle import assert_same_as_systems
+from bot.chat.reader import looks_like_model, normalize_text, read_request
+from bot.model import ModelError, run_definition
+from tests.model.oracle import assert_same_as_systems
 
 # --- Slack escaping and markup -----------------------------------------------------------------
 

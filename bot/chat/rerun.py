@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.chat.reader import read_request
 from bot.model.edit import flow_key, merge_flow_lines
-from bot.model.reader import read_request
 
 _RERUN_WORDS = re.compile(r"^\s*(re-?run|run( it)? again|again)\s*[.!]?\s*$", re.I)
 _FILLER = re.compile(r"^[\s.,;:!?]*$")
