@@ -2,16 +2,19 @@
 
 import functions_framework
 
-from bot.entrypoints import handle_api_request, handle_slack_request
+from bot.entrypoints import Entrypoints
+from bot.settings import Settings
+
+ENTRYPOINTS = Entrypoints(Settings.from_env())
 
 
 @functions_framework.http
 def slack_events(request):
     """Slack Events API, slash commands and interactivity (one public URL)."""
-    return handle_slack_request(request)
+    return ENTRYPOINTS.slack(request)
 
 
 @functions_framework.http
 def run_model(request):
     """JSON HTTP API: POST {"definition": ..., "rounds": ...}."""
-    return handle_api_request(request)
+    return ENTRYPOINTS.api(request)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 
 from flask import Request, Response
 
-from bot.model import Limits, ModelError, run_definition
+from bot.http_body import read_body
+from bot.model import ModelError, run_definition
 from bot.render.data import error_json, result_json
+from bot.settings import Settings
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -18,14 +19,7 @@ CORS_HEADERS = {
 }
 
 
-def max_body_bytes() -> int:
-    try:
-        return int(os.environ.get("SYSBOT_MAX_BODY_BYTES", "65536"))
-    except ValueError:
-        return 65536
-
-
-def handle_api(request: Request) -> Response:
+def handle_api(request: Request, settings: Settings) -> Response:
     """Answer one API request; every outcome is JSON with CORS headers."""
     if request.method == "OPTIONS":
         return Response(status=204, headers=CORS_HEADERS)
@@ -35,15 +29,13 @@ def handle_api(request: Request) -> Response:
             405,
             {"Allow": "POST, OPTIONS"},
         )
-    limit = max_body_bytes()
-    if (request.content_length or 0) > limit:
-        return _reply(_error(f"The body is larger than {limit:,} bytes."), 413)
-    body = request.stream.read(limit + 1)
-    if len(body) > limit:
+    limit = settings.max_api_body_bytes
+    body = read_body(request, limit)
+    if body is None:
         return _reply(_error(f"The body is larger than {limit:,} bytes."), 413)
     try:
         definition, rounds, overrides = _read_body(request, body)
-        result = run_definition(definition, rounds, overrides, Limits.from_env())
+        result = run_definition(definition, rounds, overrides, settings.limits)
     except ModelError as error:
         return _reply(error_json(error), 400)
     return _reply(result_json(result), 200)

@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
+
+from bot.settings import Settings
 
 EXIT_MODEL_ERROR = 1
 EXIT_USAGE = 2
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    return args.command(args)
+    settings = Settings.from_env()
+    args = _parser(settings).parse_args(argv)
+    return args.command(args, settings)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(settings: Settings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sysbot", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run a model file (or - for stdin) and print it")
     run.add_argument("file", nargs="?", default="-", help="model file, or - for stdin")
-    run.add_argument("-r", "--rounds", type=_rounds, help="rounds to run (default 10)")
+    run.add_argument(
+        "-r",
+        "--rounds",
+        type=functools.partial(_rounds, limit=settings.limits.max_rounds),
+        help=f"rounds to run (default {settings.limits.default_rounds})",
+    )
     run.add_argument("--format", choices=["table", "csv", "json"], default="table")
     run.add_argument(
         "--set",
@@ -43,11 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _rounds(text: str) -> int:
+def _rounds(text: str, limit: int) -> int:
     """Rounds outside the limit are a usage error (exit 2), like any bad option value."""
-    from bot.model import Limits
-
-    limit = Limits.from_env().max_rounds
     try:
         rounds = int(text)
     except ValueError:
@@ -57,7 +62,7 @@ def _rounds(text: str) -> int:
     return rounds
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.model import ModelError, run_definition
     from bot.render.data import error_json, result_csv, result_json
     from bot.render.text import error_text, table_text
@@ -69,7 +74,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"sysbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        result = run_definition(definition, args.rounds, overrides)
+        result = run_definition(definition, args.rounds, overrides, settings.limits)
     except ModelError as error:
         if args.format == "json":
             print(json.dumps(error_json(error), ensure_ascii=False))
@@ -98,10 +103,10 @@ def _split_override(item: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from local_workspace.server import serve
 
-    serve(args.host, args.port)
+    serve(args.host, args.port, settings)
     return 0
 
 
@@ -123,7 +128,7 @@ def _add_slack_commands(commands: argparse._SubParsersAction) -> None:
     dev.set_defaults(command=_dev)
 
 
-def _manifest(args: argparse.Namespace) -> int:
+def _manifest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.manifest import ManifestError, dump_manifest, manifest_for
 
     try:
@@ -142,13 +147,15 @@ def _manifest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _dev(args: argparse.Namespace) -> int:
+def _dev(args: argparse.Namespace, settings: Settings) -> int:
     import os
+    from dataclasses import replace
 
     from bot.slack.dev import DevSetupError, serve_socket_mode, tokens_from_env
 
     try:
-        serve_socket_mode(*tokens_from_env(os.environ))
+        app_token, bot_token = tokens_from_env(os.environ)
+        serve_socket_mode(app_token, replace(settings, slack_bot_token=bot_token))
     except DevSetupError as exc:
         print(f"sysbot dev: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,70 +1,76 @@
-"""What main.py's entry points call. Kept light: the Slack app is built on first use, so the
-API function never needs Slack settings and nothing slow happens at import."""
+"""What main.py's functions call, built once from the settings. Kept light: the Slack app is
+built on first use, so the API function never needs Slack settings and nothing slow happens at
+import."""
 
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 
 from flask import Request, Response
 
 from bot.api import handle_api
-from bot.http_body import SLACK_BODY_LIMIT, body_limit, read_body
+from bot.http_body import read_body
 from bot.logs import configure_logging, log_handled, trace_context
+from bot.settings import Settings
 
 TRACE_HEADER = "X-Cloud-Trace-Context"
-configure_logging()
-_slack_handler = None
-_slack_handler_lock = threading.Lock()
 
 
-def handle_api_request(request: Request) -> Response:
-    with trace_context(request.headers.get(TRACE_HEADER)):
-        started = time.perf_counter()
-        response = handle_api(request)
-        log_handled(
-            "api",
-            _api_outcome(response.status_code),
-            (time.perf_counter() - started) * 1000,
-            status=response.status_code,
-            body_bytes=request.content_length or 0,
-        )
-        return response
+class Entrypoints:
+    """The Slack handler and the JSON API, sharing one set of settings."""
 
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        configure_logging(settings.log_level)
+        self._slack_handler = None
+        self._slack_handler_lock = threading.Lock()
 
-def handle_slack_request(request: Request):
-    with trace_context(request.headers.get(TRACE_HEADER)):
-        if read_body(request, body_limit(SLACK_BODY_LIMIT)) is None:
-            log_handled("slack", "too_large", 0.0, body_bytes=request.content_length or 0)
-            return Response('{"error": "request body too large"}', 413, mimetype="application/json")
-        handler = _slack_request_handler()
-        try:
-            return handler.handle(request)
-        except Exception as error:  # Bolt failed reading the body, before any listener ran
-            return _unreadable(request, error)
+    def api(self, request: Request) -> Response:
+        with self._traced(request):
+            started = time.perf_counter()
+            response = handle_api(request, self.settings)
+            log_handled(
+                "api",
+                _api_outcome(response.status_code),
+                (time.perf_counter() - started) * 1000,
+                status=response.status_code,
+                body_bytes=request.content_length or 0,
+            )
+            return response
 
+    def slack(self, request: Request) -> Response:
+        with self._traced(request):
+            if read_body(request, self.settings.max_slack_body_bytes) is None:
+                log_handled("slack", "too_large", 0.0, body_bytes=request.content_length or 0)
+                return Response(
+                    '{"error": "request body too large"}', 413, mimetype="application/json"
+                )
+            try:
+                return self._slack_request_handler().handle(request)
+            except Exception as error:  # Bolt failed reading the body, before any listener ran
+                return self._unreadable(request, error)
 
-def _slack_request_handler():
-    global _slack_handler
-    with _slack_handler_lock:
-        if _slack_handler is None:
-            from slack_bolt.adapter.google_cloud_functions import SlackRequestHandler
+    def _traced(self, request: Request):
+        return trace_context(request.headers.get(TRACE_HEADER), self.settings.cloud_project)
 
-            from bot.slack.app import build_app
+    def _slack_request_handler(self):
+        with self._slack_handler_lock:
+            if self._slack_handler is None:
+                from slack_bolt.adapter.google_cloud_functions import SlackRequestHandler
 
-            _slack_handler = SlackRequestHandler(build_app())
-    return _slack_handler
+                from bot.slack.app import build_app
 
+                self._slack_handler = SlackRequestHandler(build_app(self.settings))
+        return self._slack_handler
 
-def _unreadable(request: Request, error: Exception) -> Response:
-    from bot.slack.malformed import refusal
+    def _unreadable(self, request: Request, error: Exception) -> Response:
+        from bot.slack.malformed import refusal
 
-    secret = os.environ.get("SLACK_SIGNING_SECRET")
-    body = request.get_data(as_text=True)
-    status, answer = refusal(body, request.headers, secret, error)
-    return Response(json.dumps(answer), status, mimetype="application/json")
+        body = request.get_data(as_text=True)
+        status, answer = refusal(body, request.headers, self.settings.slack_signing_secret, error)
+        return Response(json.dumps(answer), status, mimetype="application/json")
 
 
 def _api_outcome(status: int) -> str:

@@ -2,23 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 from flask import Request
 from werkzeug.exceptions import RequestEntityTooLarge
-
-API_BODY_LIMIT = ("SYSBOT_MAX_BODY_BYTES", 65_536)
-# A button click carries the whole clicked message, table and all, so Slack needs more room.
-SLACK_BODY_LIMIT = ("SYSBOT_MAX_SLACK_BODY_BYTES", 1_048_576)
-
-
-def body_limit(setting: tuple[str, int]) -> int:
-    name, default = setting
-    try:
-        value = int(os.environ.get(name, default))
-    except ValueError:
-        return default
-    return value if value > 0 else default
 
 
 def read_body(request: Request, limit: int) -> bytes | None:

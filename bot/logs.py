@@ -8,8 +8,8 @@ under the request that produced it. Anything else is a field you can filter on, 
 
 Usage::
 
-    configure_logging()                      # once, at import of the entry points
-    with trace_context(request.headers.get("X-Cloud-Trace-Context")):
+    configure_logging(settings.log_level)    # once, when the entry points are built
+    with trace_context(request.headers.get("X-Cloud-Trace-Context"), settings.cloud_project):
         ...
         log_handled("api", "ok", latency_ms, definition_chars=len(definition), rounds=rounds)
 
@@ -27,7 +27,6 @@ import contextvars
 import json
 import logging
 import math
-import os
 import re
 import sys
 from collections.abc import Iterator
@@ -138,17 +137,15 @@ class _StdoutHandler(logging.StreamHandler):
         pass
 
 
-def _resolve_level(level: str | None) -> int:
-    name = (level or os.environ.get("LOG_LEVEL") or "INFO").strip().upper()
-    return logging.getLevelNamesMapping().get(name, logging.INFO)
+def _resolve_level(level: str) -> int:
+    return logging.getLevelNamesMapping().get(level.strip().upper(), logging.INFO)
 
 
-def configure_logging(level: str | None = None) -> None:
+def configure_logging(level: str = "INFO") -> None:
     """Send every log record to stdout as Cloud Logging JSON. Safe to call more than once.
 
-    ``level`` defaults to the ``LOG_LEVEL`` environment variable, then ``INFO``; an unknown name
-    means ``INFO`` rather than a crash at import. Other handlers on the root logger are left
-    alone (pytest's log capture is one).
+    An unknown ``level`` means ``INFO`` rather than a crash at start. Other handlers on the root
+    logger are left alone (pytest's log capture is one).
     """
     root = logging.getLogger()
     root.setLevel(_resolve_level(level))
@@ -162,13 +159,12 @@ def configure_logging(level: str | None = None) -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def _parse_trace_header(header_value: str | None) -> dict[str, Any]:
+def _parse_trace_header(header_value: str | None, project: str) -> dict[str, Any]:
     match = _TRACE_HEADER_RE.match((header_value or "").strip())
     if not match:
         return {}
     trace_id, span, options = match.groups()
     fields: dict[str, Any] = {}
-    project = os.environ.get("GOOGLE_CLOUD_PROJECT") or os.environ.get("GCP_PROJECT")
     if project:  # a trace name without a project is rejected by Cloud Logging
         fields[TRACE_KEY] = f"projects/{project}/traces/{trace_id.lower()}"
     if span and 0 < int(span) < 2**64:
@@ -180,14 +176,14 @@ def _parse_trace_header(header_value: str | None) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def trace_context(header_value: str | None) -> Iterator[None]:
+def trace_context(header_value: str | None, project: str = "") -> Iterator[None]:
     """Tag every log line inside the block with the request's trace and span.
 
     ``header_value`` is the ``X-Cloud-Trace-Context`` header (``TRACE_ID/SPAN_ID;o=1``); when it
     is missing or malformed the lines simply carry no trace fields. Uses contextvars, so
     concurrent requests on gunicorn's threads do not see each other's trace.
     """
-    token = _trace_fields.set(_parse_trace_header(header_value))
+    token = _trace_fields.set(_parse_trace_header(header_value, project))
     try:
         yield
     finally:

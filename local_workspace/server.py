@@ -17,17 +17,18 @@ from __future__ import annotations
 import ipaddress
 import json
 import mimetypes
-import os
 import secrets
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify, request, send_from_directory
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from bot.api import handle_api
+from bot.entrypoints import Entrypoints
+from bot.settings import Settings
 from local_workspace.workspace import ActionError, LocalWorkspace, set_the_scene
 from slack_standin import SlackStandIn
 
@@ -38,34 +39,29 @@ QUIET_PATHS = ("/local/state", "/static/", "/favicon")
 mimetypes.add_type("text/javascript", ".js")
 
 
-def create_app(workspace: LocalWorkspace | None = None) -> Flask:
+def create_app(entrypoints: Entrypoints, workspace: LocalWorkspace | None = None) -> Flask:
     """The API alone, or with a workspace the page and the Slack handler as well."""
     app = Flask("sysbot-local", static_folder=None)
     app.add_url_rule(
         "/api/run",
         "api",
-        lambda: handle_api(request),
+        lambda: entrypoints.api(request),
         methods=["POST", "OPTIONS", "GET", "PUT", "DELETE"],
     )
     if workspace is not None:
-        _add_page_routes(app)
+        _add_page_routes(app, entrypoints)
         _add_workspace_routes(app, workspace)
     return app
 
 
-def _add_page_routes(app: Flask) -> None:
+def _add_page_routes(app: Flask, entrypoints: Entrypoints) -> None:
     app.add_url_rule("/", "page", lambda: send_from_directory(STATIC, "index.html"))
     app.add_url_rule(
         "/static/<path:name>", "static_file", lambda name: send_from_directory(STATIC, name)
     )
-    app.add_url_rule("/slack/events", "slack_events", _slack_events, methods=["POST"])
-
-
-def _slack_events() -> Any:
-    # Imported here: the handler must be built after serve() has pointed it at the stand-in.
-    from bot.entrypoints import handle_slack_request
-
-    return handle_slack_request(request)
+    app.add_url_rule(
+        "/slack/events", "slack_events", lambda: entrypoints.slack(request), methods=["POST"]
+    )
 
 
 # name: (required text fields, what to do); each POST /local/<name> takes a JSON object.
@@ -173,25 +169,30 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 def start_local_server(
-    host: str = "127.0.0.1", port: int = 8080
+    host: str = "127.0.0.1", port: int = 8080, settings: Settings | None = None
 ) -> tuple[BaseWSGIServer, SlackStandIn]:
     """Start the stand-in and bind the page's server; the caller runs ``serve_forever()``.
 
-    Returns (server, stand-in). Must run before anything builds the Slack app in this process,
-    because the app reads its token, signing secret and API URL from the environment once.
+    Returns (server, stand-in). The bot gets `settings` (its limits, say) with Slack's token,
+    signing secret and API URL pointing at the stand-in.
     """
     if not _is_loopback(host):
         raise ValueError(f"the local server only listens on this machine, not on {host}")
     signing_secret = secrets.token_hex(16)
     standin = SlackStandIn(bot_token=f"xoxb-local-{secrets.token_hex(8)}").start()
     set_the_scene(standin)
-    os.environ.update(standin.bot_settings(signing_secret))
+    bot_settings = replace(
+        settings or Settings(),
+        slack_bot_token=standin.bot_token,
+        slack_signing_secret=signing_secret,
+        slack_api_url=standin.api_url,
+    )
     workspace = LocalWorkspace(standin, signing_secret)
     try:
         server = make_server(
             host,
             port,
-            create_app(workspace),
+            create_app(Entrypoints(bot_settings), workspace),
             threaded=True,  # the bot calls back into this server while a page request waits
             request_handler=_QuietHandler,
         )
@@ -202,9 +203,9 @@ def start_local_server(
     return server, standin
 
 
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, settings: Settings) -> None:
     try:
-        server, standin = start_local_server(host, port)
+        server, standin = start_local_server(host, port, settings)
     except (ValueError, OSError) as error:
         print(f"sysbot serve: {error}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -17,14 +17,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 @contextlib.contextmanager
 def function_client(target: str, env: dict[str, str] | None = None) -> Iterator[FlaskClient]:
-    """A client for `target`, with `env` set while it runs and the Slack app built afresh in it
-    (the app is built on first use and kept, so it must not outlive `env`)."""
+    """A client for `target`, with `env` set while main.py is loaded: it reads its settings
+    then, as it does at a cold start, and configures logging, undone on the way out."""
     with pytest.MonkeyPatch.context() as patch, logging_left_as_found():
         for name, value in (env or {}).items():
             patch.setenv(name, value)
-        from bot import entrypoints  # configures logging, undone on the way out
-
-        patch.setattr(entrypoints, "_slack_handler", None)
         yield functions_framework.create_app(target, str(REPO / "main.py")).test_client()
 
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pytest
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.dev import build_socket_mode_handler
 
@@ -141,11 +143,10 @@ def listeners(app: App) -> list[tuple[object, list[str]]]:
     ]
 
 
-def test_handler_wraps_the_same_app_without_connecting(monkeypatch):
-    monkeypatch.setenv("SLACK_API_URL", NOWHERE)
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
-    monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)  # Socket Mode needs none
-    handler = build_socket_mode_handler(APP_TOKEN, BOT_TOKEN)
+def test_handler_wraps_the_same_app_without_connecting():
+    # Socket Mode needs no signing secret.
+    settings = Settings(slack_bot_token=BOT_TOKEN, slack_api_url=NOWHERE)
+    handler = build_socket_mode_handler(APP_TOKEN, settings)
     try:
         assert isinstance(handler, SocketModeHandler)
         assert isinstance(handler.app, App)
@@ -153,9 +154,7 @@ def test_handler_wraps_the_same_app_without_connecting(monkeypatch):
         assert handler.app.client.token == BOT_TOKEN
         assert handler.client.web_client is handler.app.client
         assert not handler.client.is_connected()
-        monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
-        monkeypatch.setenv("SLACK_SIGNING_SECRET", "test")
-        expected = listeners(build_app())
+        expected = listeners(build_app(replace(settings, slack_signing_secret="test")))
         assert len(expected) > 0
         assert listeners(handler.app) == expected
     finally:

@@ -13,6 +13,7 @@ from bot.logs import KINDS, configure_logging, log_handled, trace_context
 
 ROOT = Path(__file__).resolve().parents[1]
 TRACE_ID = "105445aa7843bc8bf206b12000100000"
+PROJECT = "my-proj"
 HEADER = f"{TRACE_ID}/1;o=1"
 
 log = logging.getLogger("sysbot.test")
@@ -31,10 +32,8 @@ def _restore_logging():
 
 
 @pytest.fixture
-def lines(capsys, monkeypatch):
+def lines(capsys):
     """Configure JSON logging at DEBUG and return a reader of the JSON lines written so far."""
-    monkeypatch.delenv("LOG_LEVEL", raising=False)
-    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", "my-proj")
     configure_logging("DEBUG")
 
     def read() -> list[dict]:
@@ -74,7 +73,7 @@ def test_plain_extra_keys_become_fields(lines):
 
 
 def test_trace_fields_come_from_the_header(lines):
-    with trace_context(HEADER):
+    with trace_context(HEADER, PROJECT):
         log.info("inside")
     log.info("outside")
     inside, outside = lines()
@@ -85,7 +84,7 @@ def test_trace_fields_come_from_the_header(lines):
 
 
 def test_span_id_is_hex_encoded(lines):
-    with trace_context(f"{TRACE_ID}/2712623234235627265;o=0"):
+    with trace_context(f"{TRACE_ID}/2712623234235627265;o=0", PROJECT):
         log.info("x")
     (entry,) = lines()
     assert entry["logging.googleapis.com/spanId"] == f"{2712623234235627265:016x}"
@@ -93,7 +92,7 @@ def test_span_id_is_hex_encoded(lines):
 
 
 def test_trace_without_span_or_options(lines):
-    with trace_context(TRACE_ID):
+    with trace_context(TRACE_ID, PROJECT):
         log.info("x")
     (entry,) = lines()
     assert entry["logging.googleapis.com/trace"].endswith(TRACE_ID)
@@ -102,22 +101,12 @@ def test_trace_without_span_or_options(lines):
 
 @pytest.mark.parametrize("header", [None, "", "not-a-trace", "abc/1;o=1", f"{TRACE_ID}/x;o=1"])
 def test_missing_or_malformed_header_adds_no_trace(lines, header):
-    with trace_context(header):
+    with trace_context(header, PROJECT):
         log.info("x")
     assert not any(k.startswith("logging.googleapis.com/") for k in lines()[0])
 
 
-def test_project_falls_back_to_gcp_project(lines, monkeypatch):
-    monkeypatch.delenv("GOOGLE_CLOUD_PROJECT")
-    monkeypatch.setenv("GCP_PROJECT", "legacy-proj")
-    with trace_context(HEADER):
-        log.info("x")
-    assert lines()[0]["logging.googleapis.com/trace"] == f"projects/legacy-proj/traces/{TRACE_ID}"
-
-
-def test_no_project_means_no_trace_name_but_span_kept(lines, monkeypatch):
-    monkeypatch.delenv("GOOGLE_CLOUD_PROJECT")
-    monkeypatch.delenv("GCP_PROJECT", raising=False)
+def test_no_project_means_no_trace_name_but_span_kept(lines):
     with trace_context(HEADER):
         log.info("x")
     (entry,) = lines()
@@ -127,8 +116,8 @@ def test_no_project_means_no_trace_name_but_span_kept(lines, monkeypatch):
 
 def test_nested_contexts_restore_the_outer_trace(lines):
     other = "f" * 32
-    with trace_context(HEADER):
-        with trace_context(f"{other}/5"):
+    with trace_context(HEADER, PROJECT):
+        with trace_context(f"{other}/5", PROJECT):
             log.info("inner")
         log.info("outer")
     inner, outer = lines()
@@ -143,7 +132,7 @@ def test_trace_does_not_leak_between_threads(lines):
         log.info("other thread")
         seen.set()
 
-    with trace_context(HEADER):
+    with trace_context(HEADER, PROJECT):
         thread = threading.Thread(target=other_request)
         thread.start()
         thread.join()
@@ -172,7 +161,7 @@ def test_log_handled_accepts_logrecord_attribute_names_as_fields(lines):
 
 
 def test_log_handled_carries_the_trace(lines):
-    with trace_context(HEADER):
+    with trace_context(HEADER, PROJECT):
         log_handled("api", "model_error", 3.0)
     assert lines()[0]["logging.googleapis.com/trace"].endswith(TRACE_ID)
 
@@ -255,18 +244,16 @@ def test_configure_logging_is_idempotent(lines):
     assert len(lines()) == 1
 
 
-def test_level_comes_from_env(capsys, monkeypatch):
-    monkeypatch.setenv("LOG_LEVEL", "warning")
-    configure_logging()
+def test_level_is_read_without_regard_to_case(capsys):
+    configure_logging("warning")
     log.info("hidden")
     log.warning("shown")
     out = capsys.readouterr().out.splitlines()
     assert [json.loads(line)["message"] for line in out] == ["shown"]
 
 
-def test_unknown_level_falls_back_to_info(monkeypatch):
-    monkeypatch.setenv("LOG_LEVEL", "chatty")
-    configure_logging()
+def test_unknown_level_falls_back_to_info():
+    configure_logging("chatty")
     assert logging.getLogger().level == logging.INFO
 
 

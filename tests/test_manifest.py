@@ -29,6 +29,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.manifest import DEV_APP_NAME, load_manifest, manifest_for
+from bot.settings import Settings
 from bot.slack.app import build_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,11 +41,11 @@ SCHEMA = (
 )
 PLACEHOLDER_HOST = "REGION-PROJECT"
 URL = "https://example.com/slack_events"
-APP_ENV = {
-    "SLACK_BOT_TOKEN": "xoxb-test",
-    "SLACK_SIGNING_SECRET": "test",
-    "SLACK_API_URL": "http://127.0.0.1:9/api/",  # nothing listens there; building calls nothing
-}
+APP_SETTINGS = Settings(
+    slack_bot_token="xoxb-test",
+    slack_signing_secret="test",
+    slack_api_url="http://127.0.0.1:9/api/",  # nothing listens there; building calls nothing
+)
 
 # Kinds of listener this test (and the manifest) knows how to declare. A new kind, such as a
 # shortcut or an options listener, needs its own manifest entry: teach this test about it.
@@ -245,12 +246,10 @@ def registered() -> list[tuple[str, Any]]:
     """(decorator name, its first argument) for every listener build_app() registers."""
     calls: list[tuple[str, Any]] = []
     with pytest.MonkeyPatch.context() as patch:
-        for name, value in APP_ENV.items():
-            patch.setenv(name, value)
         for name in LISTENER_DECORATORS:
             if hasattr(App, name):
                 patch.setattr(App, name, _recording(name, getattr(App, name), calls))
-        app = build_app()
+        app = build_app(APP_SETTINGS)
     # Everything Bolt registered went through a recorded decorator, exactly once.
     assert len(calls) == len(app._listeners), calls
     unknown = {kind for kind, _ in calls} - KNOWN_KINDS

@@ -55,7 +55,7 @@ def run_definition(
     limits: Limits | None = None,
 ) -> RunResult:
     """Parse and run `definition`; raise ModelError, and nothing else, when it can't be run."""
-    limits = limits or Limits.from_env()
+    limits = limits or Limits()
     deadline = time.monotonic() + limits.time_budget_seconds  # parsing counts against it too
     rounds = _check_rounds(limits.default_rounds if rounds is None else rounds, limits)
     _check_size(definition, limits)

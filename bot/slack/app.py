@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-import os
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -13,21 +12,21 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.settings import Settings
 from bot.slack.listeners import register_listeners
 from bot.slack.malformed import bolt_error_handler
 
-DEFAULT_API_URL = "https://slack.com/api/"
 # Bolt's default blames a missing installation; here auth.test only fails when Slack does.
 AUTHORIZE_FAILED = (
     "Sorry, I couldn't reach Slack just now, so your request was not run. Please try again."
 )
 
 
-def build_client(token: str | None = None) -> WebClient:
+def build_client(settings: Settings) -> WebClient:
     """A Web API client that honours 429 Retry-After and retries dropped connections."""
     return WebClient(
-        token=token or os.environ.get("SLACK_BOT_TOKEN"),
-        base_url=os.environ.get("SLACK_API_URL") or DEFAULT_API_URL,
+        token=settings.slack_bot_token or None,
+        base_url=settings.slack_api_url,
         timeout=10,
         logger=_sdk_logger(),
         retry_handlers=[
@@ -54,15 +53,14 @@ def _bolt_logger() -> logging.Logger:
     return logger
 
 
-def build_app(client: WebClient | None = None, signing_secret: str | None = None) -> App:
+def build_app(settings: Settings) -> App:
     """The app, with all work done before the HTTP answer (Cloud Functions has no CPU after)."""
-    client = client or build_client()
-    signing_secret = signing_secret or os.environ.get("SLACK_SIGNING_SECRET")
+    signing_secret = settings.slack_signing_secret
     app = App(
         # Without a name Bolt calls inspect.stack() (30-150 ms at cold start). Bolt also names
         # a logger after it and sets its level, so it must not be "sysbot" (our log hierarchy).
         name="sysbot-app",
-        client=client,
+        client=build_client(settings),
         signing_secret=signing_secret,
         process_before_response=True,
         token_verification_enabled=False,  # no Web API call at import; auth.test on first use
@@ -70,6 +68,17 @@ def build_app(client: WebClient | None = None, signing_secret: str | None = None
         user_facing_authorize_error_message=AUTHORIZE_FAILED,
         logger=_bolt_logger(),
     )
+    app.use(_settings_in_context(settings))
     register_listeners(app)
     app.error(bolt_error_handler(signing_secret))
     return app
+
+
+def _settings_in_context(settings: Settings):
+    """Listeners find the settings in `context["settings"]`, read once when the app was built."""
+
+    def middleware(context: BoltContext, next) -> None:  # noqa: A002 (Bolt's argument name)
+        context["settings"] = settings
+        next()
+
+    return middleware

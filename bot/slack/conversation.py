@@ -22,6 +22,7 @@ def answer_message(
     bot_id: str | None,
     channel: str,
     message: dict,
+    limits: Limits,
     *,
     addressed: bool,
     kind: str,
@@ -31,7 +32,9 @@ def answer_message(
     if not _recent.claim(key, wait=IN_FLIGHT_WAIT_SECONDS):
         return kind, "duplicate"
     try:
-        answered = _answer_once(client, bot_id, channel, message, addressed=addressed, kind=kind)
+        answered = _answer_once(
+            client, bot_id, channel, message, limits, addressed=addressed, kind=kind
+        )
     except Exception:
         _recent.release(key)  # let Slack's retry try again
         raise
@@ -44,11 +47,11 @@ def _answer_once(
     bot_id: str | None,
     channel: str,
     message: dict,
+    limits: Limits,
     *,
     addressed: bool,
     kind: str,
 ) -> tuple[str, str]:
-    limits = Limits.from_env()
     plan = plan_reply(client, channel, message, addressed=addressed, bot_id=bot_id, limits=limits)
     if plan.answer is None:
         return kind, "ignored"
@@ -76,9 +79,10 @@ def _answered_elsewhere(
     return True
 
 
-def answer_edit(client: WebClient, bot_id: str | None, channel: str, message: dict) -> str:
+def answer_edit(
+    client: WebClient, bot_id: str | None, channel: str, message: dict, limits: Limits
+) -> str:
     """Rerun an edited message and update the bot's reply to it in place."""
-    limits = Limits.from_env()
     plan = plan_reply(
         client, channel, message, addressed=True, bot_id=bot_id, limits=limits, heading=EDIT_HEADING
     )

@@ -13,7 +13,8 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 
 from bot.logs import configure_logging
-from bot.slack.app import build_app, build_client
+from bot.settings import Settings
+from bot.slack.app import build_app
 
 APP_TOKEN = "SLACK_APP_TOKEN"
 BOT_TOKEN = "SLACK_BOT_TOKEN"
@@ -45,16 +46,15 @@ def tokens_from_env(environ: Mapping[str, str]) -> tuple[str, str]:
     return _token(environ, APP_TOKEN), _token(environ, BOT_TOKEN)
 
 
-def build_socket_mode_handler(app_token: str, bot_token: str) -> SocketModeHandler:
+def build_socket_mode_handler(app_token: str, settings: Settings) -> SocketModeHandler:
     """The handler for build_app()'s app; nothing connects until .connect() or .start()."""
-    app = build_app(client=build_client(bot_token))
-    return SocketModeHandler(app, app_token)
+    return SocketModeHandler(build_app(settings), app_token)
 
 
-def serve_socket_mode(app_token: str, bot_token: str) -> None:
+def serve_socket_mode(app_token: str, settings: Settings) -> None:
     """Connect and block until Ctrl-C; a token Slack refuses raises DevSetupError."""
-    configure_logging()
-    handler = build_socket_mode_handler(app_token, bot_token)
+    configure_logging(settings.log_level)
+    handler = build_socket_mode_handler(app_token, settings)
     try:
         # Production defers auth.test to the first request; here a bad token should fail now.
         _check(handler.app.client.auth_test, BOT_TOKEN)

@@ -247,48 +247,5 @@ def test_nesting_past_the_limit_points_at_the_first_parenthesis():
     assert (caught.value.line, caught.value.column) == (1, text.index("(") + 1)
 
 
-# --- environment variables ---------------------------------------------------------------------
-
-ENV = {
-    "SYSBOT_MAX_ROUNDS": ("max_rounds", "50", 50),
-    "SYSBOT_DEFAULT_ROUNDS": ("default_rounds", "3", 3),
-    "SYSBOT_MAX_DEFINITION_CHARS": ("max_definition_chars", "100", 100),
-    "SYSBOT_TIME_BUDGET_SECONDS": ("time_budget_seconds", "0.25", 0.25),
-    "SYSBOT_MAX_STOCKS": ("max_stocks", "7", 7),
-    "SYSBOT_MAX_NESTING": ("max_nesting", "4", 4),
-}
-
-
-@pytest.mark.parametrize("variable", ENV)
-def test_each_variable_sets_its_limit(variable):
-    field, text, value = ENV[variable]
-    assert getattr(Limits.from_env({variable: text}), field) == value
-    assert getattr(Limits.from_env({}), field) == getattr(Limits(), field)
-
-
-@pytest.mark.parametrize("variable", ENV)
-@pytest.mark.parametrize("bad", ["", "lots", "-1", "1e", "nan"])
-def test_a_malformed_variable_keeps_the_default(variable, bad):
-    field = ENV[variable][0]
-    assert getattr(Limits.from_env({variable: bad}), field) == getattr(Limits(), field)
-
-
-def test_from_env_reads_the_process_environment(monkeypatch):
-    for variable, (_, text, _) in ENV.items():
-        monkeypatch.setenv(variable, text)
-    assert Limits.from_env() == Limits(50, 3, 100, 0.25, 7, 4)
-
-
-def test_a_run_without_limits_reads_the_environment(monkeypatch):
-    monkeypatch.setenv("SYSBOT_DEFAULT_ROUNDS", "3")
-    monkeypatch.setenv("SYSBOT_MAX_ROUNDS", "5")
-    assert len(run_definition(MODEL).rows) == 4
-    with pytest.raises(ModelError, match="0 to 5"):
-        run_definition(MODEL, 6)
-    monkeypatch.setenv("SYSBOT_MAX_DEFINITION_CHARS", "10")
-    with pytest.raises(ModelError, match="limit is 10"):
-        run_definition(MODEL, 1)
-
-
 def test_the_documented_defaults():
     assert Limits() == Limits(1000, 10, 20_000, 1.0, 1000, 50)

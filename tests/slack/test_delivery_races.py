@@ -10,6 +10,7 @@ import time
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.model import Limits
 from bot.render.blocks import ACTION_MORE_ROUNDS
 from bot.slack.conversation import answer_message
 from bot.slack.observe import APOLOGY
@@ -72,14 +73,18 @@ def test_a_retry_waits_for_a_first_delivery_that_then_fails_and_answers_itself()
 
         def first_delivery() -> None:
             try:
-                answer_message(client, BOT_ID, "C1", message, addressed=True, kind="mention")
+                answer_message(
+                    client, BOT_ID, "C1", message, Limits(), addressed=True, kind="mention"
+                )
             except SlackApiError as error:
                 failed.append(error)
 
         first = threading.Thread(target=first_delivery)
         first.start()
         time.sleep(0.1)
-        outcome = answer_message(client, BOT_ID, "C1", message, addressed=True, kind="mention")
+        outcome = answer_message(
+            client, BOT_ID, "C1", message, Limits(), addressed=True, kind="mention"
+        )
         first.join()
 
         assert failed and outcome == ("mention", "ok")

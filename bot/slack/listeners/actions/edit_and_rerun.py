@@ -1,9 +1,8 @@
 """ "Edit & rerun": open the editor prefilled with the run's model and rounds."""
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.model import Limits
 from bot.render.views import MODAL_TEXT_LIMIT, model_modal
 from bot.slack.listeners.actions.gone import run_behind_click, unless_not_a_member
 from bot.slack.observe import listener
@@ -16,7 +15,9 @@ TOO_LONG = (
 
 @listener("action")
 @unless_not_a_member
-def edit_and_rerun(ack: Ack, body: dict, client: WebClient, respond: Respond) -> str:
+def edit_and_rerun(
+    ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext
+) -> str:
     clicked = run_behind_click(ack, body, client, respond)
     if clicked is None:
         return "run_not_found"
@@ -31,7 +32,7 @@ def edit_and_rerun(ack: Ack, body: dict, client: WebClient, respond: Respond) ->
         return "too_long"
     # The run to compare with is the one whose button was pressed, not the thread's newest.
     place = {"channel": clicked.channel, "thread_ts": clicked.thread_ts, "run_ts": clicked.run.ts}
-    max_rounds = Limits.from_env().max_rounds
+    max_rounds = context["settings"].limits.max_rounds
     client.views_open(
         trigger_id=body["trigger_id"],
         view=model_modal(clicked.run.definition, clicked.run.rounds, place, max_rounds),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.chat.reader import read_request
-from bot.model import Limits, ModelError
+from bot.model import ModelError
 from bot.render.views import help_message
 from bot.slack.answers import Answer, fresh_answer
 from bot.slack.observe import listener
@@ -21,12 +21,14 @@ NOT_A_MEMBER_NOTE = (
 
 
 @listener("command")
-def model_command(ack: Ack, command: dict, client: WebClient, respond: Respond) -> str:
+def model_command(
+    ack: Ack, command: dict, client: WebClient, respond: Respond, context: BoltContext
+) -> str:
     text = command.get("text") or ""
     if text.strip().lower() in HELP_WORDS:
         ack(**help_message(with_editor_button=not text.strip()))
         return "help"
-    limits = Limits.from_env()
+    limits = context["settings"].limits
     try:
         answer = fresh_answer(read_request(text), limits)
     except ModelError as error:

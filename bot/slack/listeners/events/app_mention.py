@@ -15,5 +15,11 @@ def app_mention(event: dict, client: WebClient, context: BoltContext):
     if event["channel"].startswith("D"):
         return "ignored"
     return answer_message(
-        client, context.bot_id, event["channel"], event, addressed=True, kind="mention"
+        client,
+        context.bot_id,
+        event["channel"],
+        event,
+        context["settings"].limits,
+        addressed=True,
+        kind="mention",
     )

@@ -15,4 +15,6 @@ def message_changed(event: dict, client: WebClient, context: BoltContext) -> str
     previous = (event.get("previous_message") or {}).get("text")
     if previous == message.get("text"):
         return "ignored"  # unfurls and reactions also arrive as message_changed
-    return answer_edit(client, context.bot_id, event["channel"], message)
+    return answer_edit(
+        client, context.bot_id, event["channel"], message, context["settings"].limits
+    )

@@ -17,4 +17,7 @@ def model_message(event: dict, client: WebClient, context: BoltContext):
     # answers it, so this listener steps aside.
     if not direct and f"<@{context.bot_user_id}>" in (event.get("text") or ""):
         return "ignored"
-    return answer_message(client, context.bot_id, channel, event, addressed=direct, kind="message")
+    limits = context["settings"].limits
+    return answer_message(
+        client, context.bot_id, channel, event, limits, addressed=direct, kind="message"
+    )

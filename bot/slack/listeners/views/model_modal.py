@@ -8,7 +8,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.model import Limits, ModelError, run_definition
+from bot.model import ModelError, run_definition
 from bot.render.text import error_text
 from bot.render.views import DEFINITION_BLOCK, INPUT_ACTION, ROUNDS_BLOCK
 from bot.slack.answers import Answer, changes_since
@@ -20,7 +20,7 @@ from bot.slack.thread import bot_runs, previous_run, read_thread
 @listener("view")
 def model_modal_submitted(ack: Ack, body: dict, view: dict, client: WebClient, context) -> str:
     definition, rounds = _form_values(view)
-    limits = Limits.from_env()
+    limits = context["settings"].limits
     try:
         result = run_definition(definition, rounds, None, limits)
     except ModelError as error:
