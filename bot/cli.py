@@ -5,25 +5,47 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import sys
 
 from bot.settings import Settings
 
 EXIT_MODEL_ERROR = 1
 EXIT_USAGE = 2
+RUN_EXAMPLES = """\
+examples:
+  sysbot run funnel.txt                    the stocks for 10 rounds, as a table
+  sysbot run funnel.txt -r 52 --format csv one year of weeks, as CSV
+  sysbot run funnel.txt --set Screens=3    start Screens at 3 instead
+  echo '[a] > b @ 5' | sysbot run -        read the model from stdin
+
+warnings go to stderr in every format, so stdout stays clean for pipes.
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     args = _parser(settings).parse_args(argv)
-    return args.command(args, settings)
+    try:
+        return args.command(args, settings)
+    except BrokenPipeError:
+        # A reader such as `head` closed the pipe: that is how pipes end, not an error. Point
+        # stdout at /dev/null so the interpreter's final flush doesn't complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser(settings: Settings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sysbot", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="run a model file (or - for stdin) and print it")
+    run = commands.add_parser(
+        "run",
+        help="run a model file (or - for stdin) and print it",
+        description="Run a systems model and print its stocks round by round.",
+        epilog=RUN_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.add_argument("file", nargs="?", default="-", help="model file, or - for stdin")
     run.add_argument(
         "-r",
@@ -31,7 +53,12 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         type=functools.partial(_rounds, limit=settings.limits.max_rounds),
         help=f"rounds to run (default {settings.limits.default_rounds})",
     )
-    run.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    run.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        default="table",
+        help="table (default) for reading, csv for spreadsheets, json for programs",
+    )
     run.add_argument(
         "--set",
         action="append",
@@ -70,7 +97,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         definition = sys.stdin.read() if args.file == "-" else _read_file(args.file)
         overrides = dict(_split_override(item) for item in args.set)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except OSError as exc:
+        print(f"sysbot: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except UnicodeDecodeError:
+        print(f"sysbot: cannot read {args.file}: it is not UTF-8 text", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError as exc:
         print(f"sysbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
@@ -86,7 +119,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         if output is None
         else output(result).rstrip("\n")
     )
-    for warning in result.warnings if args.format == "table" else []:
+    for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return 0
 

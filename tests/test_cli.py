@@ -136,3 +136,42 @@ def test_the_installed_console_script(model_file):
     assert shutil.which("sysbot"), "pip install -e . puts `sysbot` on PATH"
     done = sysbot("run", str(model_file), "-r", "3", script=True)
     assert (done.returncode, done.stdout) == (0, "   b  c\n0  0  0\n1  5  0\n2  6  4\n3  7  8\n")
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    """`sysbot run model.txt | head -3`: the reader leaves early, as readers of pipes do."""
+    wide = "\n".join(f"[Source{i}] > Stock{i} @ {i}" for i in range(40))  # ~300 KB of table
+    path = tmp_path / "wide.txt"
+    path.write_text(wide)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", str(path), "-r", "1000"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=CLEAN_ENV,
+    )  # fmt: skip
+    process.stdout.readline()
+    process.stdout.close()  # far more than a pipe's buffer is still unwritten
+    assert process.stderr.read() == b""
+    assert process.wait(timeout=60) == 0
+
+
+def test_a_missing_file_is_named_plainly():
+    done = sysbot("run", "nosuch.txt")
+    assert done.returncode == 2
+    assert done.stderr == "sysbot: cannot read nosuch.txt: No such file or directory\n"
+
+
+@pytest.mark.parametrize("output", ["csv", "json"])
+def test_warnings_go_to_stderr_in_every_format(output):
+    done = sysbot("run", "-", "-r", "1", "--format", output, stdin="a(5) > b @ 1 # note\n")
+    assert done.returncode == 0
+    assert "warning" not in done.stdout or output == "json"  # JSON also carries them as data
+    assert done.stderr.startswith("warning: Line 1: the comment after the flow was ignored")
+
+
+def test_every_run_option_has_help_and_there_is_an_example():
+    done = sysbot("run", "--help")
+    assert done.returncode == 0
+    described = {"--rounds": "rounds to run", "--format": "for spreadsheets", "--set": "value"}
+    for option, words in described.items():
+        assert option in done.stdout and words in done.stdout, option
+    assert "examples:" in done.stdout
+    assert "sysbot run funnel.txt" in done.stdout
