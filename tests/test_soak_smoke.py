@@ -1,7 +1,7 @@
 """bench/soak.py at CI size: 200 mixed requests from 8 clients, once on two instances without
 faults and once with Slack failing 10% of its calls; every invariant the soak checks holds.
 
-The full runs (5,000 requests from 20 clients) are in README.md and stay outside CI."""
+The full runs (5,000 requests from 20 clients) are in bench/README.md and stay outside CI."""
 
 from __future__ import annotations
 
