@@ -180,8 +180,20 @@ def test_test_step_runs_pytest_without_browser_or_slow_tests():
     step = _step("test")
     assert step["name"].startswith("python:")
     script = " ".join(step.get("args", []))
-    assert "pip install" in script and ".[test]" in script
     assert re.search(r'python -m pytest .*-m "not browser and not slow"', script)
+
+
+def test_test_step_installs_the_locked_test_extra():
+    """The tests run on exactly the versions the buildpack deploys, and stop on a stale lock."""
+    script = " ".join(_step("test").get("args", []))
+    sync = re.search(r"\buv sync\b([^\n]*)", script)
+    assert sync, "install from uv.lock with uv sync"
+    options = sync.group(1).split()
+    assert "--locked" in options  # --frozen would install a stale lock without a word
+    assert "--extra" in options and options[options.index("--extra") + 1] == "test"
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    locked_uv = next(p["version"] for p in lock["package"] if p["name"] == "uv")
+    assert f"uv=={locked_uv}" in script, "pin the uv that installs the lock to the one it holds"
 
 
 def test_tests_run_before_every_deploy():
