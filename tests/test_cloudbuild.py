@@ -28,7 +28,8 @@ BUILTINS = {
     "REVISION_ID", "SHORT_SHA", "REPO_NAME", "REPO_FULL_NAME", "BRANCH_NAME", "TAG_NAME",
     "REF_NAME", "TRIGGER_BUILD_CONFIG_PATH", "SERVICE_ACCOUNT_EMAIL", "SERVICE_ACCOUNT",
 }  # fmt: skip
-SDK_IMAGE = "gcr.io/google.com/cloudsdktool/cloud-sdk:slim"
+# The name Google's Cloud CLI image page recommends; cloud-sdk:* are older aliases.
+SDK_IMAGE = "gcr.io/google.com/cloudsdktool/google-cloud-cli:stable"
 SECRET_PATTERNS = {
     "Slack token": re.compile(r"xox[a-z]-|xapp-"),
     "long hex string": re.compile(r"\b[0-9a-fA-F]{32,}\b"),
@@ -63,6 +64,20 @@ def _flags(step: dict) -> dict[str, str | None]:
 def _resolve(value: str) -> str:
     """Apply the default substitutions (user-defined ones only)."""
     return re.sub(r"\$\{(_[A-Z0-9_]+)\}", lambda m: SUBS[m.group(1)], value)
+
+
+def _after(step: dict) -> set[str]:
+    """Ids of every step that must finish before this one starts (waitFor, followed through)."""
+    index = STEPS.index(step)
+    wait_for = step.get("waitFor")
+    if wait_for is None:  # Cloud Build's default: every step listed before it
+        direct = [s["id"] for s in STEPS[:index]]
+    else:
+        direct = [w for w in wait_for if w != "-"]
+    found = set(direct)
+    for step_id in direct:
+        found |= _after(_step(step_id))
+    return found
 
 
 def _env_vars(step: dict) -> dict[str, str]:
@@ -205,6 +220,16 @@ def test_tests_run_before_every_deploy():
         assert "test" in step.get("waitFor", []), f"{step['id']} must wait for the tests"
 
 
+def test_deploys_run_one_after_another():
+    # One third-party report has gcloud crash when two gen2 deploys run at once (docs/deploy.md).
+    deploys = _deploy_steps()
+    for i, first in enumerate(deploys):
+        for second in deploys[i + 1 :]:
+            assert first["id"] in _after(second) or second["id"] in _after(first), (
+                f"{first['id']} and {second['id']} may run at the same time"
+            )
+
+
 def test_no_step_waits_on_dash():
     # waitFor: ["-"] starts a step at the very beginning of the build, i.e. before the tests.
     for step in STEPS:
@@ -221,6 +246,15 @@ def test_deploy_steps_use_gcloud_functions_gen2_http():
         assert flags["region"] == "${_REGION}"
         assert flags["service-account"] == "${_RUNTIME_SA}"
         assert flags.get("timeout"), "choose a timeout explicitly"
+
+
+def test_every_deploy_builds_as_the_dedicated_build_account():
+    for step in _deploy_steps():
+        flag = _flags(step).get("build-service-account")
+        assert flag == "projects/${PROJECT_ID}/serviceAccounts/${_BUILD_SA}", step["id"]
+    build, runtime = _resolve("${_BUILD_SA}"), _resolve("${_RUNTIME_SA}")
+    assert build != runtime, "the build account needs rights the running function must not have"
+    assert build.endswith(".iam.gserviceaccount.com")
 
 
 def test_each_entry_point_exists_in_main_py():
