@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
 
 from flask import Request, Response
 
@@ -11,6 +13,11 @@ from bot.model import ModelError, run_definition
 from bot.render.data import error_json, result_json
 from bot.settings import Settings
 
+logger = logging.getLogger(__name__)
+# What JSON can carry but no model or stock name holds: control characters other than tab and
+# line breaks, UTF-16 halves that encode nothing on their own, and Unicode's noncharacters.
+_UNUSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+FAILED = "Sorry, something went wrong on our side and the model was not run. Please try again."
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "POST, OPTIONS",
@@ -36,9 +43,12 @@ def handle_api(request: Request, settings: Settings) -> Response:
     try:
         definition, rounds, overrides = _read_body(request, body)
         result = run_definition(definition, rounds, overrides, settings.limits)
+        return _reply(result_json(result), 200)
     except ModelError as error:
         return _reply(error_json(error), 400)
-    return _reply(result_json(result), 200)
+    except Exception as error:  # the boundary: a traceback's text could quote the model
+        logger.error("API request failed: %s", type(error).__name__)
+        return _reply(_error(FAILED), 500)
 
 
 def _read_body(request: Request, body: bytes) -> tuple[str, int | None, dict | None]:
@@ -47,8 +57,26 @@ def _read_body(request: Request, body: bytes) -> tuple[str, int | None, dict | N
     except UnicodeDecodeError:
         raise ModelError("The body is not UTF-8 text.") from None
     if request.mimetype == "application/json" or text.lstrip().startswith("{"):
-        return _read_json(text)  # no definition starts with `{`: JSON sent as a form or text
-    return text, _query_rounds(request), None
+        definition, rounds, overrides = _read_json(text)  # no model starts with `{`
+    else:
+        definition, rounds, overrides = text, _query_rounds(request), None
+    _check_usable("definition", definition)
+    for name, value in (overrides or {}).items():
+        _check_usable("overrides", name + value)
+    return definition, rounds, overrides
+
+
+def _check_usable(field: str, text: str) -> None:
+    found = _UNUSABLE.search(text)
+    if found is None:
+        return
+    before = text[: found.start()]
+    line, column = before.count("\n") + 1, found.start() - before.rfind("\n")
+    where = f" at line {line}, column {column}" if field == "definition" else ""
+    raise ModelError(
+        f'The "{field}" holds U+{ord(found.group()):04X}{where}, a code point no model can use.',
+        hint="Send plain text: remove the character, or check how the text was encoded.",
+    )
 
 
 def _read_json(text: str) -> tuple[str, int | None, dict | None]:

@@ -251,3 +251,64 @@ def test_the_body_limit_comes_from_sysbot_max_body_bytes(small_api):
     assert post(small_api, data=_json_body(1000)).status_code == 200
     error = error_of(post(small_api, data=_json_body(1001)), 413)
     assert "1,000 bytes" in error["message"]
+
+
+# --- odd code points -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body, code_point",
+    [
+        ('{"definition": "[a] > b @ 5\\ud800", "rounds": 3}', "U+D800"),
+        ('{"definition": "[a] > b @ 5\\udfff"}', "U+DFFF"),
+        ('{"definition": "[a] > b @ 5\\u0000"}', "U+0000"),
+        ('{"definition": "[a] > b @ 5\\u001b"}', "U+001B"),
+        ('{"definition": "[a] > b @ 5\\ufffe"}', "U+FFFE"),
+        ('{"definition": "[a] > b @ 5", "overrides": {"\\ud800": 1}}', "U+D800"),
+        ('{"definition": "[a] > b @ 5", "overrides": {"b": "\\u0000"}}', "U+0000"),
+    ],
+    ids=["lone high surrogate", "lone low surrogate", "NUL", "escape", "noncharacter",
+         "override name", "override value"],
+)  # fmt: skip
+def test_an_unusable_code_point_is_a_400_naming_it(api, body, code_point):
+    response = post(api, data=body, headers={"Content-Type": "application/json"})
+    error = error_of(response)
+    assert code_point in error["message"]
+    assert error["hint"]
+
+
+def test_an_unusable_code_point_says_where_it_is(api):
+    body = '{"definition": "[a] > b @ 5\\nb > c @ 1\\u0000"}'
+    error = error_of(post(api, data=body, headers={"Content-Type": "application/json"}))
+    assert "line 2, column 10" in error["message"]
+
+
+def test_a_nul_in_a_text_body_is_a_400(api):
+    response = post(api, data=b"[a] > b @ 5\x00", headers={"Content-Type": "text/plain"})
+    assert "U+0000" in error_of(response)["message"]
+
+
+def test_tabs_and_line_breaks_are_usable(api):
+    response = post(api, json={"definition": "[a] > b @ 5\r\nb > c @\t1"})
+    assert response.status_code == 200, response.text
+
+
+def test_an_unexpected_failure_is_a_500_whose_log_quotes_nothing_of_the_model(
+    monkeypatch, capsys
+):
+    from bot import api as api_module
+    from tests.in_process import function_client
+
+    secret_model = "[Payroll] > Bonuses @ 12345"
+
+    def failing_run(definition, *args):
+        raise UnicodeEncodeError("utf-8", definition, 0, 1, "surrogates not allowed")
+
+    monkeypatch.setattr(api_module, "run_definition", failing_run)
+    with function_client("run_model") as client:
+        response = client.post("/", json={"definition": secret_model})
+    assert response.status_code == 500
+    assert response.json["error"]["message"].startswith("Sorry, something went wrong")
+    logged = capsys.readouterr()
+    assert "API request failed: UnicodeEncodeError" in logged.out
+    assert "Payroll" not in logged.out + logged.err
