@@ -29,7 +29,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from bot.entrypoints import Entrypoints
 from bot.settings import Settings
-from local_workspace.workspace import ActionError, LocalWorkspace, set_the_scene
+from local_workspace.session import ActionError, PageSession, add_page_channels
 from slack_standin import SlackStandIn
 
 STATIC = Path(__file__).parent / "static"
@@ -39,8 +39,8 @@ QUIET_PATHS = ("/local/state", "/static/", "/favicon")
 mimetypes.add_type("text/javascript", ".js")
 
 
-def create_app(entrypoints: Entrypoints, workspace: LocalWorkspace | None = None) -> Flask:
-    """The API alone, or with a workspace the page and the Slack handler as well."""
+def create_app(entrypoints: Entrypoints, session: PageSession) -> Flask:
+    """The page, the JSON API and the Slack handler, and the routes of the page's actions."""
     app = Flask("sysbot-local", static_folder=None)
     app.add_url_rule(
         "/api/run",
@@ -48,9 +48,8 @@ def create_app(entrypoints: Entrypoints, workspace: LocalWorkspace | None = None
         lambda: entrypoints.api(request),
         methods=["POST", "OPTIONS", "GET", "PUT", "DELETE"],
     )
-    if workspace is not None:
-        _add_page_routes(app, entrypoints)
-        _add_workspace_routes(app, workspace)
+    _add_page_routes(app, entrypoints)
+    _add_session_routes(app, session)
     return app
 
 
@@ -65,42 +64,42 @@ def _add_page_routes(app: Flask, entrypoints: Entrypoints) -> None:
 
 
 # name: (required text fields, what to do); each POST /local/<name> takes a JSON object.
-Action = tuple[tuple[str, ...], Callable[[LocalWorkspace, dict], Any]]
+Action = tuple[tuple[str, ...], Callable[[PageSession, dict], Any]]
 ACTIONS: dict[str, Action] = {
-    "command": (("channel", "text"), lambda w, b: w.command(b["channel"], b["text"])),
+    "command": (("channel", "text"), lambda s, b: s.command(b["channel"], b["text"])),
     "message": (
         ("channel", "text"),
-        lambda w, b: w.message(b["channel"], b["text"], b.get("thread_ts") or None),
+        lambda s, b: s.message(b["channel"], b["text"], b.get("thread_ts") or None),
     ),
-    "edit": (("channel", "ts", "text"), lambda w, b: w.edit(b["channel"], b["ts"], b["text"])),
+    "edit": (("channel", "ts", "text"), lambda s, b: s.edit(b["channel"], b["ts"], b["text"])),
     "click": (
         ("channel", "ts", "action_id"),
-        lambda w, b: w.click(b["channel"], b["ts"], b["action_id"], bool(b.get("ephemeral"))),
+        lambda s, b: s.click(b["channel"], b["ts"], b["action_id"], bool(b.get("ephemeral"))),
     ),
-    "submit": (("view_id",), lambda w, b: w.submit(b["view_id"], _values(b.get("values")))),
-    "close": (("view_id",), lambda w, b: w.close_view(b["view_id"])),
-    "home": ((), lambda w, b: w.open_home()),
-    "reset": ((), lambda w, b: w.reset()),
+    "submit": (("view_id",), lambda s, b: s.submit(b["view_id"], _values(b.get("values")))),
+    "close": (("view_id",), lambda s, b: s.close_view(b["view_id"])),
+    "home": ((), lambda s, b: s.open_home()),
+    "reset": ((), lambda s, b: s.reset()),
 }
 
 
-def _add_workspace_routes(app: Flask, workspace: LocalWorkspace) -> None:
+def _add_session_routes(app: Flask, session: PageSession) -> None:
     for name, (fields, action) in ACTIONS.items():
-        route = _action_route(workspace, fields, action)
+        route = _action_route(session, fields, action)
         app.add_url_rule(f"/local/{name}", f"local_{name}", route, methods=["POST"])
-    app.add_url_rule("/local/state", "local_state", lambda: jsonify(workspace.state()))
+    app.add_url_rule("/local/state", "local_state", lambda: jsonify(session.state()))
     app.add_url_rule(
         "/local/files/<file_id>/<path:name>",
         "local_file",
-        lambda file_id, name: _file(workspace, file_id),
+        lambda file_id, name: _file(session, file_id),
     )
     app.before_request(_only_this_machine)
 
 
 def _action_route(
-    workspace: LocalWorkspace,
+    session: PageSession,
     fields: tuple[str, ...],
-    action: Callable[[LocalWorkspace, dict], Any],
+    action: Callable[[PageSession, dict], Any],
 ) -> Callable[[], Response]:
     def route() -> Response:
         # JSON only: a form on another site cannot send application/json without a CORS
@@ -112,7 +111,7 @@ def _action_route(
         if missing:
             return _problem(f"Send {', '.join(missing)} as text.", 400)
         try:
-            outcome = action(workspace, body)
+            outcome = action(session, body)
         except ActionError as error:
             return _problem(str(error), 409)
         return jsonify(outcome.as_json() if outcome is not None else {"ok": True})
@@ -140,9 +139,9 @@ def _only_this_machine() -> Response | None:
     return _problem("This server only answers requests for 127.0.0.1 or localhost.", 421)
 
 
-def _file(workspace: LocalWorkspace, file_id: str) -> Response:
+def _file(session: PageSession, file_id: str) -> Response:
     try:
-        content, mimetype, filename = workspace.file(file_id)
+        content, mimetype, filename = session.file(file_id)
     except KeyError:
         return Response("No such file.", 404, mimetype="text/plain")
     response = Response(content, mimetype=mimetype)
@@ -180,26 +179,26 @@ def start_local_server(
         raise ValueError(f"the local server only listens on this machine, not on {host}")
     signing_secret = secrets.token_hex(16)
     standin = SlackStandIn(bot_token=f"xoxb-local-{secrets.token_hex(8)}").start()
-    set_the_scene(standin)
+    add_page_channels(standin)
     bot_settings = replace(
         settings or Settings(),
         slack_bot_token=standin.bot_token,
         slack_signing_secret=signing_secret,
         slack_api_url=standin.api_url,
     )
-    workspace = LocalWorkspace(standin, signing_secret)
+    session = PageSession(standin, signing_secret)
     try:
         server = make_server(
             host,
             port,
-            create_app(Entrypoints(bot_settings), workspace),
+            create_app(Entrypoints(bot_settings), session),
             threaded=True,  # the bot calls back into this server while a page request waits
             request_handler=_QuietHandler,
         )
     except BaseException:  # werkzeug exits with its own message when the port is taken
         standin.stop()
         raise
-    workspace.bot_url = f"http://{_url_host(host)}:{server.server_port}/slack/events"
+    session.bot_url = f"http://{_url_host(host)}:{server.server_port}/slack/events"
     return server, standin
 
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .args import Args
+from .conversations import Channel, Conversations
 from .errors import SlackError
 from .links import Links
 from .messages import ContentRules, MessageContent, bot_message, read_content
-from .workspace import Channel, Workspace
 
 MAX_USES = 5
 
@@ -32,14 +32,14 @@ class ResponseUrl:
 
 
 class ResponseUrls:
-    def __init__(self, links: Links, workspace: Workspace, rules: ContentRules) -> None:
+    def __init__(self, links: Links, conversations: Conversations, rules: ContentRules) -> None:
         self._links = links
-        self._workspace = workspace
+        self._conversations = conversations
         self._rules = rules
         self._urls: dict[str, ResponseUrl] = {}
 
     def new(self, channel_id: str, user: str, message_ts: str | None = None) -> str:
-        self._workspace.channel(channel_id)  # fail early on a typo in a test
+        self._conversations.channel(channel_id)  # fail early on a typo in a test
         token = secrets.token_urlsafe(12)
         self._urls[token] = ResponseUrl(channel_id, user, message_ts)
         return self._links.response(token)
@@ -64,7 +64,7 @@ class ResponseUrls:
         self._urls.clear()
 
     def _apply(self, hook: ResponseUrl, payload: Args) -> None:
-        channel = self._workspace.channel(hook.channel_id)
+        channel = self._conversations.channel(hook.channel_id)
         if payload.flag("delete_original"):
             self._delete_original(hook, channel)
             return
@@ -74,9 +74,9 @@ class ResponseUrls:
             return
         thread_ts = payload.optional_string("thread_ts")
         if payload.get("response_type") == "in_channel":
-            posted = self._workspace.post(channel, bot_message(content), thread_ts)
+            posted = self._conversations.post(channel, bot_message(content), thread_ts)
         else:
-            posted = self._workspace.post_ephemeral(
+            posted = self._conversations.post_ephemeral(
                 channel, bot_message(content), hook.user, thread_ts
             )
         hook.last_posted_ts = posted["ts"]
@@ -98,7 +98,7 @@ class ResponseUrls:
         if not ephemeral and ts in channel.messages:
             return channel.messages[ts], False
         # An interaction may come from an ephemeral message; those are replaceable too.
-        return self._workspace.ephemeral(channel, ts), True
+        return self._conversations.ephemeral(channel, ts), True
 
     def _replace_original(
         self, hook: ResponseUrl, channel: Channel, content: MessageContent
@@ -112,8 +112,8 @@ class ResponseUrls:
         message, ephemeral = self._find(hook, channel)
         ts = message["ts"]
         if ephemeral:
-            self._workspace.delete_ephemeral(channel, ts)
+            self._conversations.delete_ephemeral(channel, ts)
         else:
-            self._workspace.delete(channel, ts)
+            self._conversations.delete(channel, ts)
         if hook.last_posted_ts == ts:
             hook.last_posted_ts = None

@@ -22,8 +22,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .faults import RESPONSE_URL_ROUTE, UPLOAD_ROUTE, Fault
-from .http_body import json_payload, request_args, upload_bytes
 from .links import API_PREFIX, FILES_PREFIX, RESET_PATH, RESPONSE_PREFIX, STATE_PATH, UPLOAD_PREFIX
+from .request_body import json_payload, request_args, upload_bytes
 from .service import SlackService
 
 logger = logging.getLogger(__name__)

@@ -11,6 +11,7 @@ import threading
 from typing import Any
 
 from .args import Args
+from .conversations import Conversations
 from .errors import SlackError
 from .faults import RESPONSE_URL_ROUTE, Fault, FaultPlan
 from .files import FileStore, StoredFile
@@ -20,7 +21,6 @@ from .messages import ContentRules
 from .response_urls import ResponseUrls
 from .views import ViewStore
 from .web_api import WebApi
-from .workspace import Workspace
 
 
 class SlackService:
@@ -29,12 +29,12 @@ class SlackService:
         self.lock = threading.RLock()
         self.links = Links()
         self.rules = ContentRules(metadata_limit=metadata_limit)
-        self.workspace = Workspace()
+        self.conversations = Conversations()
         self.views = ViewStore()
         self.files = FileStore(self.links)
-        self.response_urls = ResponseUrls(self.links, self.workspace, self.rules)
+        self.response_urls = ResponseUrls(self.links, self.conversations, self.rules)
         self.faults = FaultPlan()
-        self.web_api = WebApi(self.workspace, self.views, self.files, self.rules)
+        self.web_api = WebApi(self.conversations, self.views, self.files, self.rules)
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.refusals: list[tuple[str, str]] = []  # (route, error) of every call refused
 
@@ -86,7 +86,7 @@ class SlackService:
                         "app_id": APP_ID,
                         "name": BOT_NAME,
                     },
-                    "channels": self.workspace.snapshot(),
+                    "channels": self.conversations.snapshot(),
                     "views": self.views.all(),
                     "home_views": self.views.home_views(),
                     "files": self.files.completed(),
@@ -98,7 +98,7 @@ class SlackService:
     def reset(self) -> None:
         """Forget conversations, views, files, hooks, faults and calls; keep the channels."""
         with self.lock:
-            self.workspace.clear_conversations()
+            self.conversations.clear()
             self.views.clear()
             self.files.clear()
             self.response_urls.clear()

@@ -100,7 +100,7 @@ class SlackStandIn:
     ) -> dict[str, Any]:
         """Add (or reconfigure) a conversation: ids starting C public, G private, D direct."""
         with self._service.lock:
-            channel = self._service.workspace.add_channel(channel_id, name, bot_is_member)
+            channel = self._service.conversations.add_channel(channel_id, name, bot_is_member)
             return channel.summary()
 
     def add_user_message(
@@ -108,16 +108,18 @@ class SlackStandIn:
     ) -> dict[str, Any]:
         """Record a human's message (what a message event would refer to); returns it with ts."""
         with self._service.lock:
-            workspace = self._service.workspace
-            posted = workspace.post(workspace.channel(channel), user_message(text, user), thread_ts)
+            conversations = self._service.conversations
+            posted = conversations.post(
+                conversations.channel(channel), user_message(text, user), thread_ts
+            )
             return copy.deepcopy(posted)
 
     def edit_user_message(self, channel: str, ts: str, text: str) -> dict[str, Any]:
         """Edit a message as its author would; returns the edited message."""
         with self._service.lock:
-            workspace = self._service.workspace
-            message = workspace.message(workspace.channel(channel), ts)
-            workspace.edit(message, {"text": text}, message.get("user", ""))
+            conversations = self._service.conversations
+            message = conversations.message(conversations.channel(channel), ts)
+            conversations.edit(message, {"text": text}, message.get("user", ""))
             return copy.deepcopy(message)
 
     def new_trigger_id(self, expires_in: float | None = None) -> str:
@@ -207,19 +209,19 @@ class SlackStandIn:
     def messages(self, channel: str) -> list[dict[str, Any]]:
         """The channel's top-level messages in order (thread broadcasts included)."""
         with self._service.lock:
-            workspace = self._service.workspace
-            return copy.deepcopy(workspace.top_level(workspace.channel(channel)))
+            conversations = self._service.conversations
+            return copy.deepcopy(conversations.top_level(conversations.channel(channel)))
 
     def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
         """The thread's parent followed by its replies in order."""
         with self._service.lock:
-            workspace = self._service.workspace
-            return copy.deepcopy(workspace.thread(workspace.channel(channel), ts))
+            conversations = self._service.conversations
+            return copy.deepcopy(conversations.thread(conversations.channel(channel), ts))
 
     def ephemerals(self, channel: str) -> list[dict[str, Any]]:
         """Ephemeral messages in the channel; ``recipient`` is the user who sees each."""
         with self._service.lock:
-            return copy.deepcopy(self._service.workspace.channel(channel).ephemerals)
+            return copy.deepcopy(self._service.conversations.channel(channel).ephemerals)
 
     @property
     def views(self) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .args import Args
+from .conversations import Channel, Conversations
 from .errors import SlackError
 from .files import FileStore, file_summary
 from .identity import BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID
@@ -23,7 +24,6 @@ from .messages import (
     with_metadata_visibility,
 )
 from .views import ViewStore
-from .workspace import Channel, Workspace
 
 MAX_PAGE = 1000
 CURSOR_PREFIX = "next_ts:"
@@ -33,9 +33,9 @@ Method = Callable[[Args], dict[str, Any]]
 
 class WebApi:
     def __init__(
-        self, workspace: Workspace, views: ViewStore, files: FileStore, rules: ContentRules
+        self, conversations: Conversations, views: ViewStore, files: FileStore, rules: ContentRules
     ) -> None:
-        self._workspace = workspace
+        self._conversations = conversations
         self._views = views
         self._files = files
         self._rules = rules
@@ -76,9 +76,9 @@ class WebApi:
     # -- chat ----------------------------------------------------------------------------------
 
     def chat_post_message(self, args: Args) -> dict[str, Any]:
-        channel = self._workspace.channel_for_bot(args.optional_string("channel"))
+        channel = self._conversations.channel_for_bot(args.optional_string("channel"))
         content = read_content(args, self._rules)
-        message = self._workspace.post(
+        message = self._conversations.post(
             channel,
             bot_message(content),
             thread_ts=args.optional_string("thread_ts"),
@@ -87,22 +87,22 @@ class WebApi:
         return {"channel": channel.id, "ts": message["ts"], "message": message}
 
     def chat_post_ephemeral(self, args: Args) -> dict[str, Any]:
-        channel = self._workspace.channel_for_bot(args.optional_string("channel"))
+        channel = self._conversations.channel_for_bot(args.optional_string("channel"))
         user = args.string("user", error="user_not_in_channel")
         content = read_content(args, self._rules)
-        message = self._workspace.post_ephemeral(
+        message = self._conversations.post_ephemeral(
             channel, bot_message(content), user, args.optional_string("thread_ts")
         )
         return {"message_ts": message["ts"]}
 
     def chat_update(self, args: Args) -> dict[str, Any]:
-        channel = self._workspace.channel(args.optional_string("channel"))
-        message = self._workspace.message(channel, args.optional_string("ts"))
+        channel = self._conversations.channel(args.optional_string("channel"))
+        message = self._conversations.message(channel, args.optional_string("ts"))
         if message.get("bot_id") != BOT_ID:
             raise SlackError("cant_update_message")
         content = read_content(args, self._rules)
         # Like Slack: blocks, attachments and metadata left out of the call are kept.
-        self._workspace.edit(message, content.fields(), BOT_USER_ID)
+        self._conversations.edit(message, content.fields(), BOT_USER_ID)
         return {
             "channel": channel.id,
             "ts": message["ts"],
@@ -111,18 +111,18 @@ class WebApi:
         }
 
     def chat_delete(self, args: Args) -> dict[str, Any]:
-        channel = self._workspace.channel(args.optional_string("channel"))
-        message = self._workspace.message(channel, args.optional_string("ts"))
+        channel = self._conversations.channel(args.optional_string("channel"))
+        message = self._conversations.message(channel, args.optional_string("ts"))
         if message.get("bot_id") != BOT_ID:
             raise SlackError("cant_delete_message")
-        self._workspace.delete(channel, message["ts"])
+        self._conversations.delete(channel, message["ts"])
         return {"channel": channel.id, "ts": message["ts"]}
 
     # -- conversations -------------------------------------------------------------------------
 
     def conversations_replies(self, args: Args) -> dict[str, Any]:
-        channel = self._workspace.channel_for_bot(args.optional_string("channel"))
-        thread = self._workspace.thread(channel, args.string("ts", error="thread_not_found"))
+        channel = self._conversations.channel_for_bot(args.optional_string("channel"))
+        thread = self._conversations.thread(channel, args.string("ts", error="thread_not_found"))
         include_payload = args.flag("include_all_metadata")
         messages = [with_metadata_visibility(m, include_payload) for m in thread]
         page, next_cursor = _paginate(messages, _page_size(args), args.optional_string("cursor"))
@@ -185,9 +185,9 @@ class WebApi:
             if thread_ts:
                 raise SlackError("invalid_arguments", ["[ERROR] thread_ts needs channel_id"])
             return None, None
-        channel = self._workspace.channel_for_bot(channel_ids[0])
+        channel = self._conversations.channel_for_bot(channel_ids[0])
         if thread_ts:
-            self._workspace.thread_parent(channel, thread_ts)
+            self._conversations.thread_parent(channel, thread_ts)
         return channel, thread_ts
 
     def _share(
@@ -202,7 +202,7 @@ class WebApi:
             "files": [file_summary(r) for r in records],
             "upload": True,
         }
-        posted = self._workspace.post(channel, message, thread_ts=thread_ts)
+        posted = self._conversations.post(channel, message, thread_ts=thread_ts)
         for record in records:
             self._files.share(record, channel.id, channel.kind, posted["ts"])
 

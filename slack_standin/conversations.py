@@ -59,7 +59,7 @@ class Channel:
         }
 
 
-class Workspace:
+class Conversations:
     def __init__(self) -> None:
         self.channels: dict[str, Channel] = {}
         self.clock = TsClock()
@@ -175,7 +175,7 @@ class Workspace:
 
     # -- whole workspace -----------------------------------------------------------------------
 
-    def clear_conversations(self) -> None:
+    def clear(self) -> None:
         for channel in self.channels.values():
             channel.messages.clear()
             channel.ephemerals.clear()

@@ -1,5 +1,6 @@
-"""The workspace behind the local page: a Slack stand-in, and the page's actions turned into the
-signed requests Slack would send to the bot.
+"""The person at the local page, as Slack sees them: each of their actions becomes the signed
+request Slack would send to the bot, and ``state()`` is the stand-in's workspace as Slack would
+show it to them.
 
 Every action goes through ``SlackSender`` to the bot's real HTTP endpoint, so signature checks,
 Bolt's routing and the listeners run exactly as they do behind Slack. What Slack would show but
@@ -45,14 +46,16 @@ class Outcome:
         return {"ok": ok and not self.errors, "statuses": self.statuses, "errors": self.errors}
 
 
-def set_the_scene(standin: SlackStandIn) -> None:
+def add_page_channels(standin: SlackStandIn) -> None:
     """#general with the bot, #random without it, and a direct message with the bot."""
     standin.add_channel(GENERAL, name="general", bot_is_member=True)
     standin.add_channel(RANDOM, name="random", bot_is_member=False)
     standin.add_channel(DIRECT, name=BOT_NAME, bot_is_member=True)
 
 
-class LocalWorkspace:
+class PageSession:
+    """One person's session in the local workspace."""
+
     def __init__(self, standin: SlackStandIn, signing_secret: str, bot_url: str = "") -> None:
         self.standin = standin
         self.sender = SlackSender(standin, bot_url, signing_secret)
