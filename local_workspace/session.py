@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_standin import BOT_ID, BOT_NAME, BOT_USER_ID, SlackError, SlackStandIn
-from slack_standin.sender import USER, BotResponse, SlackSender
+from slack_standin.sender import USER, BotResponse, NoSuchButton, SlackSender
 
 GENERAL, RANDOM, DIRECT = "C01GENERAL", "C02RANDOM", "D01SYSBOT"
 USER_NAME = "you"
@@ -122,7 +122,7 @@ class PageSession:
                 outcome.add(self.sender.click_ephemeral(channel, blocks, action_id))
             else:
                 outcome.add(self.sender.click(channel, self._message(channel, ts), action_id))
-        except AssertionError:  # the sender's way of saying the message has no such button
+        except NoSuchButton:
             raise ActionError("That button is gone.") from None
         return outcome
 

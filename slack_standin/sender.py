@@ -20,6 +20,10 @@ USER = "U1"
 _event_ids = itertools.count(1)
 
 
+class NoSuchButton(LookupError):
+    """The message has no button with that action_id, so there is nothing to click."""
+
+
 @dataclass
 class BotResponse:
     """The bot's HTTP answer, as much of it as Slack reads."""
@@ -296,4 +300,4 @@ def _find_button(message: dict, action_id: str) -> dict:
         for element in block.get("elements") or []:
             if element.get("action_id") == action_id:
                 return element
-    raise AssertionError(f"no button {action_id} in the message")
+    raise NoSuchButton(f"no button {action_id} in the message")

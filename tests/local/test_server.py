@@ -106,6 +106,15 @@ def test_buttons_csv_modal_and_home(local):
     assert local.state()["home"]["blocks"][0]["type"] == "header"
 
 
+def test_a_click_on_a_button_the_message_lacks_is_refused(local):
+    message = run_in_general(local)
+    click = {"channel": GENERAL, "ts": message["ts"], "action_id": "no_such_button"}
+    with pytest.raises(HTTPError) as refused:
+        local.post("/local/click", click)
+    assert refused.value.code == 409
+    assert json.loads(refused.value.read())["error"] == "That button is gone."
+
+
 def test_the_slack_endpoint_checks_signatures(local):
     body = json.dumps({"type": "url_verification", "challenge": "x"}).encode()
     request = Request(
