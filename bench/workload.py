@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bench.client import BenchSender, Pool
 from bench.servers import child_env
-from slack_standin import SlackStandIn
+from slack_standin import BOT_USER_ID, SlackStandIn
 
 BOT_TOKEN = "xoxb-bench-token"
 SIGNING_SECRET = "bench-signing-secret"
@@ -69,7 +69,7 @@ def command_text() -> str:
 
 
 def mention_text() -> str:
-    return f"<@{SlackStandIn.BOT_USER_ID}> rounds={COMMAND_ROUNDS}\n{fenced(MODEL_7)}"
+    return f"<@{BOT_USER_ID}> rounds={COMMAND_ROUNDS}\n{fenced(MODEL_7)}"
 
 
 def api_body() -> bytes:

@@ -22,14 +22,8 @@ class Args:
     def __init__(self, values: Mapping[str, Any]) -> None:
         self._values = {key: value for key, value in values.items() if value is not None}
 
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self._values)
-
     def get(self, name: str, default: Any = None) -> Any:
         return self._values.get(name, default)
-
-    def has(self, name: str) -> bool:
-        return name in self._values
 
     def string(self, name: str, *, error: str = "invalid_arguments") -> str:
         """A required non-empty string; Slack reports a missing one with ``error``."""

@@ -92,19 +92,13 @@ class Conversations:
     # -- messages ------------------------------------------------------------------------------
 
     def post(
-        self,
-        channel: Channel,
-        message: dict[str, Any],
-        thread_ts: str | None = None,
-        broadcast: bool = False,
+        self, channel: Channel, message: dict[str, Any], thread_ts: str | None = None
     ) -> dict[str, Any]:
         """Store a new message, as a reply when ``thread_ts`` is given; returns it with its ts."""
         parent = self.thread_parent(channel, thread_ts) if thread_ts else None
         message = {**message, "ts": self.clock.next()}
         if parent is not None:
             _attach_reply(parent, message)
-            if broadcast:
-                message["subtype"] = "thread_broadcast"
         channel.messages[message["ts"]] = message
         return message
 
@@ -140,7 +134,7 @@ class Conversations:
         return channel.messages.get(message.get("thread_ts", ts), message)
 
     def top_level(self, channel: Channel) -> list[dict[str, Any]]:
-        return [m for m in channel.messages.values() if _shows_in_channel(m)]
+        return [m for m in channel.messages.values() if not _is_reply(m)]
 
     def replies(self, channel: Channel, parent_ts: str) -> list[dict[str, Any]]:
         return [
@@ -156,22 +150,11 @@ class Conversations:
     # -- ephemeral messages --------------------------------------------------------------------
 
     def post_ephemeral(
-        self, channel: Channel, message: dict[str, Any], recipient: str, thread_ts: str | None
+        self, channel: Channel, message: dict[str, Any], recipient: str
     ) -> dict[str, Any]:
         message = {**message, "ts": self.clock.next(), "recipient": recipient}
-        if thread_ts:
-            message["thread_ts"] = self.thread_parent(channel, thread_ts)["ts"]
         channel.ephemerals.append(message)
         return message
-
-    def ephemeral(self, channel: Channel, ts: str) -> dict[str, Any]:
-        for message in channel.ephemerals:
-            if message["ts"] == ts:
-                return message
-        raise SlackError("message_not_found")
-
-    def delete_ephemeral(self, channel: Channel, ts: str) -> None:
-        channel.ephemerals.remove(self.ephemeral(channel, ts))
 
     # -- whole workspace -----------------------------------------------------------------------
 
@@ -185,20 +168,15 @@ class Conversations:
         return [self._channel_snapshot(channel) for channel in self.channels.values()]
 
     def _channel_snapshot(self, channel: Channel) -> dict[str, Any]:
-        messages = []
-        for message in self.top_level(channel):
-            replies = (
-                []
-                if message.get("subtype") == "thread_broadcast"
-                else self.replies(channel, message["ts"])
-            )
-            messages.append({**message, "replies": replies})
+        messages = [
+            {**message, "replies": self.replies(channel, message["ts"])}
+            for message in self.top_level(channel)
+        ]
         return {**channel.summary(), "messages": messages, "ephemerals": channel.ephemerals}
 
 
-def _shows_in_channel(message: dict[str, Any]) -> bool:
-    is_reply = message.get("thread_ts", message["ts"]) != message["ts"]
-    return not is_reply or message.get("subtype") == "thread_broadcast"
+def _is_reply(message: dict[str, Any]) -> bool:
+    return message.get("thread_ts", message["ts"]) != message["ts"]
 
 
 def _attach_reply(parent: dict[str, Any], reply: dict[str, Any]) -> None:

@@ -1,7 +1,6 @@
 """Injected failures, so tests can prove the bot survives Slack's bad moments.
 
-A fault belongs to a route: a Web API method name ("chat.postMessage"), or one of the
-pseudo-routes ``UPLOAD_ROUTE`` / ``RESPONSE_URL_ROUTE`` for the non-API endpoints.
+A fault belongs to a Web API method ("chat.postMessage").
 """
 
 from __future__ import annotations
@@ -10,8 +9,6 @@ import random
 from collections import defaultdict, deque
 from dataclasses import dataclass
 
-UPLOAD_ROUTE = "file_upload"
-RESPONSE_URL_ROUTE = "response_url"
 DEFAULT_SLOW_DELAY = 2.0
 
 
@@ -26,7 +23,7 @@ class Fault:
 
 
 class FaultPlan:
-    """Queued one-off faults per route, plus optional random faults on every Web API call."""
+    """Queued one-off faults per method, plus optional random faults on every call."""
 
     def __init__(self) -> None:
         self._queued: dict[str, deque[Fault]] = defaultdict(deque)
@@ -44,12 +41,12 @@ class FaultPlan:
         self._random = random.Random(seed) if rate else None
         self._slow_delay = slow_delay
 
-    def take(self, route: str, *, is_web_api: bool) -> Fault | None:
-        """The fault for this request, if any; queued faults come before random ones."""
-        queued = self._queued.get(route)
+    def take(self, method: str) -> Fault | None:
+        """The fault for this call, if any; queued faults come before random ones."""
+        queued = self._queued.get(method)
         if queued:
             return queued.popleft()
-        if is_web_api and self._random is not None and self._random.random() < self._rate:
+        if self._random is not None and self._random.random() < self._rate:
             return self._random.choice(self._random_kinds())
         return None
 

@@ -17,16 +17,12 @@ from .errors import SlackError
 from .identity import BOT_USER_ID
 from .links import Links
 
-MAX_ALT_TEXT = 1000
-
 
 @dataclass
 class StoredFile:
     id: str
     filename: str
     length: int
-    alt_txt: str | None = None
-    snippet_type: str | None = None
     content: bytes | None = None
     record: dict[str, Any] | None = None  # Slack's file object, once completed
 
@@ -41,14 +37,10 @@ class FileStore:
         self._files: dict[str, StoredFile] = {}
         self._ids = itertools.count(1)
 
-    def reserve(
-        self, filename: str, length: int, alt_txt: str | None, snippet_type: str | None
-    ) -> StoredFile:
+    def reserve(self, filename: str, length: int) -> StoredFile:
         if length <= 0:
             raise SlackError("invalid_arguments", ["[ERROR] length must be a positive integer"])
-        if alt_txt and len(alt_txt) > MAX_ALT_TEXT:
-            raise SlackError("alt_txt_too_large")
-        stored = StoredFile(f"F{next(self._ids):08d}", filename, length, alt_txt, snippet_type)
+        stored = StoredFile(f"F{next(self._ids):08d}", filename, length)
         self._files[stored.id] = stored
         return stored
 
@@ -74,14 +66,11 @@ class FileStore:
                 "file_size_mismatch",
                 [f"[ERROR] announced {stored.length} bytes, received {len(stored.content)}"],
             )
-        stored.record = self._record(stored, title or stored.filename)
+        stored.record = _record(stored, title or stored.filename)
         return stored.record
 
     def share(self, record: dict[str, Any], channel_id: str, kind: str, ts: str) -> None:
-        """Note where the file was posted, in the lists Slack's file object keeps."""
-        listing = {"public": "channels", "private": "groups", "im": "ims"}[kind]
-        if channel_id not in record[listing]:
-            record[listing].append(channel_id)
+        """Note where the file was posted, as Slack's file object lists its shares."""
         share_kind = "private" if kind != "public" else "public"
         record["shares"].setdefault(share_kind, {}).setdefault(channel_id, []).append({"ts": ts})
 
@@ -94,32 +83,22 @@ class FileStore:
     def clear(self) -> None:
         self._files.clear()
 
-    def _record(self, stored: StoredFile, title: str) -> dict[str, Any]:
-        now = int(time.time())
-        url = self._links.file(stored.id, stored.filename)
-        return {
-            "id": stored.id,
-            "created": now,
-            "timestamp": now,
-            "name": stored.filename,
-            "title": title,
-            "mimetype": stored.mimetype,
-            "filetype": PurePath(stored.filename).suffix.lstrip(".").lower() or "binary",
-            "user": BOT_USER_ID,
-            "size": len(stored.content or b""),
-            "mode": "snippet" if stored.snippet_type else "hosted",
-            "alt_txt": stored.alt_txt,
-            "url_private": url,
-            "url_private_download": url + "?download=1",
-            "permalink": url,
-            "channels": [],
-            "groups": [],
-            "ims": [],
-            "shares": {},
-        }
+
+def _record(stored: StoredFile, title: str) -> dict[str, Any]:
+    return {
+        "id": stored.id,
+        "created": int(time.time()),
+        "name": stored.filename,
+        "title": title,
+        "mimetype": stored.mimetype,
+        "filetype": PurePath(stored.filename).suffix.lstrip(".").lower() or "binary",
+        "user": BOT_USER_ID,
+        "size": len(stored.content or b""),
+        "shares": {},
+    }
 
 
 def file_summary(record: dict[str, Any]) -> dict[str, Any]:
     """The file as it appears inside a message's ``files`` list."""
-    keys = ("id", "name", "title", "mimetype", "filetype", "size", "url_private", "permalink")
+    keys = ("id", "name", "title", "mimetype", "filetype", "size")
     return {key: record[key] for key in keys}

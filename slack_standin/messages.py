@@ -1,13 +1,14 @@
-"""Message content (text, blocks, attachments, metadata): reading, validating, building.
+"""Message content (text, blocks, metadata): reading, validating, building.
 
-Shared by chat.postMessage, chat.postEphemeral, chat.update and response_url posts, because
-Slack applies the same content rules to all of them.
+Shared by chat.postMessage, chat.update and response_url posts, because Slack applies the same
+content rules to all of them.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from . import blockkit
@@ -16,79 +17,42 @@ from .errors import SlackError
 from .identity import APP_ID, BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_ID
 
 MAX_TEXT = 40_000
-MAX_ATTACHMENTS = 100
-DEFAULT_METADATA_LIMIT = 16_000
-
-
-@dataclass
-class ContentRules:
-    """The workspace-wide switches that decide which content Slack accepts."""
-
-    metadata_limit: int = DEFAULT_METADATA_LIMIT
-    rejected_block_types: set[str] = field(default_factory=set)
+# Slack publishes no limit for metadata; this is the largest event_payload (bytes of compact
+# JSON) accepted before metadata_too_large.
+METADATA_LIMIT = 16_000
 
 
 @dataclass(frozen=True)
 class MessageContent:
     text: str
     blocks: list[Any] | None = None
-    attachments: list[Any] | None = None
     metadata: dict[str, Any] | None = None
-
-    def is_empty(self) -> bool:
-        return not (self.text or self.blocks or self.attachments)
 
     def fields(self) -> dict[str, Any]:
         """The message fields this content sets; absent parts are left out."""
-        values = {
-            "text": self.text,
-            "blocks": self.blocks,
-            "attachments": self.attachments,
-            "metadata": self.metadata,
-        }
+        values = {"text": self.text, "blocks": self.blocks, "metadata": self.metadata}
         return {key: value for key, value in values.items() if value is not None}
 
 
-def read_content(args: Args, rules: ContentRules) -> MessageContent:
+def read_content(args: Args, rejected_block_types: Collection[str]) -> MessageContent:
     """The validated content of a message-posting call; raises SlackError like Slack would."""
     content = MessageContent(
         text=args.optional_string("text") or "",
         blocks=args.structured("blocks", error="invalid_blocks_format"),
-        attachments=args.structured("attachments", error="invalid_attachments"),
-        metadata=read_metadata(args, rules.metadata_limit),
+        metadata=read_metadata(args),
     )
-    if content.is_empty():
+    if not (content.text or content.blocks):
         raise SlackError("no_text")
     if len(content.text) > MAX_TEXT:
         raise SlackError("msg_too_long")
-    check_blocks_and_attachments(content, rules)
+    if content.blocks is not None:
+        checker = blockkit.BlockChecker(blockkit.MESSAGE, rejected_block_types)
+        if checker.check_blocks(content.blocks):
+            raise SlackError("invalid_blocks", checker.problems)
     return content
 
 
-def check_blocks_and_attachments(content: MessageContent, rules: ContentRules) -> None:
-    # One checker for both, because "one table per message" spans blocks and attachments.
-    checker = blockkit.BlockChecker(blockkit.MESSAGE, rules.rejected_block_types)
-    if content.blocks is not None:
-        checker.check_blocks(content.blocks)
-        if checker.problems:
-            raise SlackError("invalid_blocks", checker.problems)
-    if content.attachments is not None:
-        _check_attachments(checker, content.attachments)
-
-
-def _check_attachments(checker: blockkit.BlockChecker, attachments: Any) -> None:
-    if not isinstance(attachments, list) or not all(isinstance(a, dict) for a in attachments):
-        raise SlackError("invalid_attachments", ["[ERROR] must be an array of objects"])
-    if len(attachments) > MAX_ATTACHMENTS:
-        raise SlackError("too_many_attachments")
-    for index, attachment in enumerate(attachments):
-        if "blocks" in attachment:
-            checker.check_blocks(attachment["blocks"], f"/attachments/{index}/blocks")
-    if checker.problems:
-        raise SlackError("invalid_attachments", checker.problems)
-
-
-def read_metadata(args: Args, limit: int) -> dict[str, Any] | None:
+def read_metadata(args: Args) -> dict[str, Any] | None:
     """Message metadata: ``event_type`` plus an ``event_payload`` object of bounded size."""
     metadata = args.structured("metadata", error="invalid_metadata_format")
     if metadata is None:
@@ -103,8 +67,10 @@ def read_metadata(args: Args, limit: int) -> dict[str, Any] | None:
             ["[ERROR] metadata needs a string event_type and an object event_payload"],
         )
     size = len(json.dumps(payload, separators=(",", ":")).encode("utf-8"))
-    if size > limit:
-        raise SlackError("metadata_too_large", [f"[ERROR] event_payload is {size} bytes > {limit}"])
+    if size > METADATA_LIMIT:
+        raise SlackError(
+            "metadata_too_large", [f"[ERROR] event_payload is {size} bytes > {METADATA_LIMIT}"]
+        )
     return {"event_type": event_type, "event_payload": payload}
 
 

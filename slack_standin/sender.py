@@ -14,7 +14,8 @@ from urllib.error import HTTPError
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
-from slack_standin.slack_standin import SlackStandIn
+from .identity import APP_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID
+from .slack_standin import SlackStandIn
 
 USER = "U1"
 _event_ids = itertools.count(1)
@@ -88,15 +89,15 @@ class SlackSender:
         return self.form(
             {
                 "token": "legacy",
-                "team_id": SlackStandIn.TEAM_ID,
-                "team_domain": "sysbot",
+                "team_id": TEAM_ID,
+                "team_domain": TEAM_DOMAIN,
                 "channel_id": channel,
                 "channel_name": "general",
                 "user_id": user,
                 "user_name": "planner",
                 "command": "/model",
                 "text": text,
-                "api_app_id": SlackStandIn.APP_ID,
+                "api_app_id": APP_ID,
                 "is_enterprise_install": "false",
                 "response_url": self.standin.new_response_url(channel, user),
                 "trigger_id": self.standin.new_trigger_id(),
@@ -107,8 +108,8 @@ class SlackSender:
     def envelope(self, event: dict, event_id: str | None = None) -> dict:
         return {
             "token": "legacy",
-            "team_id": SlackStandIn.TEAM_ID,
-            "api_app_id": SlackStandIn.APP_ID,
+            "team_id": TEAM_ID,
+            "api_app_id": APP_ID,
             "event": event,
             "type": "event_callback",
             "event_id": event_id or f"Ev{next(_event_ids):08d}",
@@ -116,8 +117,8 @@ class SlackSender:
             "authorizations": [
                 {
                     "enterprise_id": None,
-                    "team_id": SlackStandIn.TEAM_ID,
-                    "user_id": SlackStandIn.BOT_USER_ID,
+                    "team_id": TEAM_ID,
+                    "user_id": BOT_USER_ID,
                     "is_bot": True,
                     "is_enterprise_install": False,
                 }
@@ -212,8 +213,8 @@ class SlackSender:
         shown = {k: v for k, v in message.items() if with_metadata or k != "metadata"}
         payload = {
             "type": "block_actions",
-            "user": {"id": user, "username": "planner", "team_id": SlackStandIn.TEAM_ID},
-            "api_app_id": SlackStandIn.APP_ID,
+            "user": {"id": user, "username": "planner", "team_id": TEAM_ID},
+            "api_app_id": APP_ID,
             "token": "legacy",
             "container": {
                 "type": "message",
@@ -222,11 +223,11 @@ class SlackSender:
                 "is_ephemeral": False,
             },
             "trigger_id": self.standin.new_trigger_id(),
-            "team": {"id": SlackStandIn.TEAM_ID, "domain": "sysbot"},
+            "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
             "channel": {"id": channel, "name": "general"},
             "message": shown,
             "state": {"values": {}},
-            "response_url": self.standin.new_response_url(channel, user, message_ts=message["ts"]),
+            "response_url": self.standin.new_response_url(channel, user),
             "actions": [
                 {
                     "action_id": action_id,
@@ -246,8 +247,8 @@ class SlackSender:
         button = _find_button({"blocks": blocks}, action_id)
         payload = {
             "type": "block_actions",
-            "user": {"id": user, "team_id": SlackStandIn.TEAM_ID},
-            "api_app_id": SlackStandIn.APP_ID,
+            "user": {"id": user, "team_id": TEAM_ID},
+            "api_app_id": APP_ID,
             "token": "legacy",
             "container": {
                 "type": "message",
@@ -256,7 +257,7 @@ class SlackSender:
                 "is_ephemeral": True,
             },
             "trigger_id": self.standin.new_trigger_id(),
-            "team": {"id": SlackStandIn.TEAM_ID},
+            "team": {"id": TEAM_ID},
             "channel": {"id": channel},
             "state": {"values": {}},
             "response_url": self.standin.new_response_url(channel, user),
@@ -285,9 +286,9 @@ class SlackSender:
         ``{block_id: {action_id: {"type": ..., "value": ...}}}`` (the local page's forms)."""
         payload = {
             "type": "view_submission",
-            "team": {"id": SlackStandIn.TEAM_ID},
-            "user": {"id": user, "team_id": SlackStandIn.TEAM_ID},
-            "api_app_id": SlackStandIn.APP_ID,
+            "team": {"id": TEAM_ID},
+            "user": {"id": user, "team_id": TEAM_ID},
+            "api_app_id": APP_ID,
             "token": "legacy",
             "trigger_id": self.standin.new_trigger_id(),
             "view": {**view, "id": view.get("id", "V1"), "state": {"values": values}},

@@ -1,12 +1,9 @@
-"""The HTTP face of the stand-in: Slack's Web API under ``/api/``, plus its own endpoints.
+"""The HTTP face of the stand-in: Slack's Web API under ``/api/``, plus the URLs it hands out.
 
 Routes
-    GET|POST /api/<method>              Web API methods (form, JSON or query arguments)
-    POST     /_standin/upload/<id>      upload_url from files.getUploadURLExternal
-    GET      /_standin/files/<id>/<name>   url_private of an uploaded file
-    POST     /_standin/response/<token> response_url hooks
-    GET      /_standin/state            the whole workspace as JSON
-    POST     /_standin/reset            forget everything but the channels
+    POST /api/<method>              Web API methods (form or JSON arguments)
+    POST /_standin/upload/<id>      upload_url from files.getUploadURLExternal
+    POST /_standin/response/<token> response_url hooks
 """
 
 from __future__ import annotations
@@ -19,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
-from .faults import RESPONSE_URL_ROUTE, UPLOAD_ROUTE, Fault
-from .links import API_PREFIX, FILES_PREFIX, RESET_PATH, RESPONSE_PREFIX, STATE_PATH, UPLOAD_PREFIX
-from .request_body import json_payload, request_args, upload_bytes
+from .faults import Fault
+from .links import API_PREFIX, RESPONSE_PREFIX, UPLOAD_PREFIX
+from .request_body import json_payload, request_args
 from .service import SlackService
 
 logger = logging.getLogger(__name__)
@@ -31,7 +28,7 @@ logger = logging.getLogger(__name__)
 JSON_TYPE = "application/json; charset=utf-8"
 TEXT_TYPE = "text/plain; charset=utf-8"
 SHUTDOWN_POLL_SECONDS = 0.01
-FAULT_ERRORS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}
+FAULT_ERRORS = {429: "ratelimited", 500: "internal_error"}
 
 
 @dataclass
@@ -113,90 +110,47 @@ class _Handler(BaseHTTPRequestHandler):
     server: _HttpServer
     server_version = "SlackStandIn/1.0"
 
-    # do_<VERB> names are fixed by BaseHTTPRequestHandler.
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
+    # do_POST is named by BaseHTTPRequestHandler; Slack's clients only ever POST.
     def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def do_OPTIONS(self) -> None:
-        # CORS preflight, so a page served from another local port can drive the stand-in.
-        self._send(Reply(204, b"", TEXT_TYPE))
-
-    def log_message(self, message_format: str, *args: Any) -> None:
-        """Silent: test output should show the bot's logs, not one line per request."""
-
-    # -- routing -------------------------------------------------------------------------------
-
-    def _dispatch(self, verb: str) -> None:
         url = urlsplit(self.path)
         body = self._read_body()  # read even when dropping, so the client sees a clean close
-        route = _find_route(verb, url.path)
+        route = _find_route(url.path)
         if route is None:
             self._send(Reply.text(404, "not_found"))
             return
         handler, rest = route
         try:
-            reply = handler(self, rest, url.query, body)
+            reply = handler(self, rest, body)
         except Exception as exc:  # a stand-in bug must fail the test loudly, not hang it
-            logger.exception("slack stand-in failed on %s %s", verb, self.path)
+            logger.exception("slack stand-in failed on POST %s", self.path)
             reply = Reply.json(500, {"ok": False, "error": "standin_bug", "detail": repr(exc)})
         if reply is None:
             self.close_connection = True  # an injected drop: no status line at all
         else:
             self._send(reply)
 
-    def _web_api(self, method: str, query: str, body: bytes) -> Reply | None:
-        args = request_args(query, body, self.headers.get("Content-Type", ""))
-        token = _bearer_token(self.headers.get("Authorization")) or args.pop("token", None)
+    def log_message(self, message_format: str, *args: Any) -> None:
+        """Silent: test output should show the bot's logs, not one line per request."""
+
+    # -- routes ----------------------------------------------------------------------------------
+
+    def _web_api(self, method: str, body: bytes) -> Reply | None:
+        args = request_args(body, self.headers.get("Content-Type", ""))
+        token = _bearer_token(self.headers.get("Authorization"))
         service = self.server.service
-        fault = service.begin_request(method, args, is_web_api=True)
-        return _with_fault(
-            fault, lambda: Reply.json(200, service.api_call(method, args, token)), as_json=True
-        )
+        fault = service.begin_api_call(method, args)
+        return _with_fault(fault, lambda: Reply.json(200, service.api_call(method, args, token)))
 
-    def _upload(self, file_id: str, query: str, body: bytes) -> Reply | None:
-        content = upload_bytes(body, self.headers.get("Content-Type", ""))
-        service = self.server.service
-        fault = service.begin_request(
-            UPLOAD_ROUTE, {"file_id": file_id, "size": len(content)}, is_web_api=False
-        )
-
-        def receive() -> Reply:
-            if not service.receive_upload(file_id, content):
-                return Reply.text(404, "file_not_found")
-            return Reply.text(200, f"OK - {len(content)}")
-
-        return _with_fault(fault, receive, as_json=False)
-
-    def _download(self, rest: str, query: str, body: bytes) -> Reply | None:
-        # No token needed, unlike Slack's url_private, so a browser page can link to files.
-        stored = self.server.service.stored_file(rest.split("/", 1)[0])
-        if stored is None:
+    def _upload(self, file_id: str, body: bytes) -> Reply:
+        # slack_sdk posts the file's bytes as the whole body.
+        if not self.server.service.receive_upload(file_id, body):
             return Reply.text(404, "file_not_found")
-        reply = Reply(200, stored.content or b"", stored.mimetype)
-        if "download" in parse_qs(query):
-            reply.headers["Content-Disposition"] = f'attachment; filename="{stored.filename}"'
-        return reply
+        return Reply.text(200, f"OK - {len(body)}")
 
-    def _response_url(self, token: str, query: str, body: bytes) -> Reply | None:
+    def _response_url(self, token: str, body: bytes) -> Reply:
         payload = json_payload(body)
-        service = self.server.service
         logged = payload if isinstance(payload, dict) else {"raw": body.decode(errors="replace")}
-        fault = service.begin_request(RESPONSE_URL_ROUTE, logged, is_web_api=False)
-
-        def deliver() -> Reply:
-            return Reply.text(*service.respond(token, payload))
-
-        return _with_fault(fault, deliver, as_json=False)
-
-    def _state(self, rest: str, query: str, body: bytes) -> Reply | None:
-        return Reply.json(200, self.server.service.snapshot())
-
-    def _reset(self, rest: str, query: str, body: bytes) -> Reply | None:
-        self.server.service.reset()
-        return Reply.json(200, {"ok": True})
+        return Reply.text(*self.server.service.respond(token, payload, logged))
 
     # -- I/O -----------------------------------------------------------------------------------
 
@@ -209,8 +163,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(reply.body)))
-            self.send_header("Access-Control-Allow-Origin", "*")
-            self.send_header("Access-Control-Allow-Headers", "Authorization, Content-Type")
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.end_headers()
@@ -219,54 +171,40 @@ class _Handler(BaseHTTPRequestHandler):
             pass  # the client gave up (e.g. timed out during an injected delay)
 
 
-RouteHandler = Callable[[_Handler, str, str, bytes], "Reply | None"]
+RouteHandler = Callable[[_Handler, str, bytes], "Reply | None"]
 
-# (verb, path, prefix match?, handler); the handler gets the path after the prefix.
-ROUTES: list[tuple[str, str, bool, RouteHandler]] = [
-    ("GET", API_PREFIX, True, _Handler._web_api),
-    ("POST", API_PREFIX, True, _Handler._web_api),
-    ("POST", UPLOAD_PREFIX, True, _Handler._upload),
-    ("GET", FILES_PREFIX, True, _Handler._download),
-    ("POST", RESPONSE_PREFIX, True, _Handler._response_url),
-    ("GET", STATE_PATH, False, _Handler._state),
-    ("POST", RESET_PATH, False, _Handler._reset),
+# (path prefix, handler); the handler gets the path after the prefix.
+ROUTES: list[tuple[str, RouteHandler]] = [
+    (API_PREFIX, _Handler._web_api),
+    (UPLOAD_PREFIX, _Handler._upload),
+    (RESPONSE_PREFIX, _Handler._response_url),
 ]
 
 
-def _find_route(verb: str, path: str) -> tuple[RouteHandler, str] | None:
-    for route_verb, route_path, is_prefix, handler in ROUTES:
-        if verb != route_verb:
-            continue
-        if is_prefix and path.startswith(route_path) and len(path) > len(route_path):
-            return handler, unquote(path[len(route_path) :])
-        if not is_prefix and path == route_path:
-            return handler, ""
+def _find_route(path: str) -> tuple[RouteHandler, str] | None:
+    for prefix, handler in ROUTES:
+        if path.startswith(prefix) and len(path) > len(prefix):
+            return handler, unquote(path[len(prefix) :])
     return None
 
 
-def _with_fault(
-    fault: Fault | None, perform: Callable[[], Reply], *, as_json: bool
-) -> Reply | None:
+def _with_fault(fault: Fault | None, perform: Callable[[], Reply]) -> Reply | None:
     """The reply to send given an injected fault; None means drop the connection."""
     if fault is None:
         return perform()
     if fault.drop:
         return None
     if fault.status is not None:
-        return _fault_reply(fault, as_json)
+        return _fault_reply(fault)
     reply = perform()
     time.sleep(fault.delay)
     return reply
 
 
-def _fault_reply(fault: Fault, as_json: bool) -> Reply:
-    error = FAULT_ERRORS.get(fault.status or 500, "request_failed")
+def _fault_reply(fault: Fault) -> Reply:
+    status = fault.status or 500
     headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
-    if as_json:
-        return Reply.json(fault.status or 500, {"ok": False, "error": error}, headers)
-    reply = Reply.text(fault.status or 500, error)
-    reply.headers.update(headers)
-    return reply
+    return Reply.json(status, {"ok": False, "error": FAULT_ERRORS.get(status, "failed")}, headers)
 
 
 def _bearer_token(header: str | None) -> str | None:

@@ -13,39 +13,42 @@ from typing import Any
 from .args import Args
 from .conversations import Conversations
 from .errors import SlackError
-from .faults import RESPONSE_URL_ROUTE, Fault, FaultPlan
+from .faults import Fault, FaultPlan
 from .files import FileStore, StoredFile
-from .identity import APP_ID, BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID
+from .identity import BOT_NAME, BOT_USER_ID
 from .links import Links
-from .messages import ContentRules
 from .response_urls import ResponseUrls
 from .views import ViewStore
 from .web_api import WebApi
 
+# How the call log names requests that are not Web API methods.
+UPLOAD_ROUTE = "file_upload"
+RESPONSE_URL_ROUTE = "response_url"
+
 
 class SlackService:
-    def __init__(self, bot_token: str, metadata_limit: int) -> None:
+    def __init__(self, bot_token: str) -> None:
         self.bot_token = bot_token
         self.lock = threading.RLock()
         self.links = Links()
-        self.rules = ContentRules(metadata_limit=metadata_limit)
+        # Block types answered with invalid_blocks, as where Slack has not rolled them out yet.
+        self.rejected_block_types: set[str] = set()
         self.conversations = Conversations()
         self.views = ViewStore()
         self.files = FileStore(self.links)
-        self.response_urls = ResponseUrls(self.links, self.conversations, self.rules)
+        self.response_urls = ResponseUrls(self.links, self.conversations, self.rejected_block_types)
         self.faults = FaultPlan()
-        self.web_api = WebApi(self.conversations, self.views, self.files, self.rules)
+        self.web_api = WebApi(self.conversations, self.views, self.files, self.rejected_block_types)
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.refusals: list[tuple[str, str]] = []  # (route, error) of every call refused
 
     # -- used by the HTTP layer ----------------------------------------------------------------
 
-    def begin_request(self, route: str, args: dict[str, Any], *, is_web_api: bool) -> Fault | None:
-        """Record a request and say whether it should fail; faulted requests count as calls."""
-        logged = {key: value for key, value in args.items() if key != "token"}
+    def begin_api_call(self, method: str, args: dict[str, Any]) -> Fault | None:
+        """Record a Web API call and say whether it should fail; faulted calls count too."""
         with self.lock:
-            self.calls.append((route, logged))
-            return self.faults.take(route, is_web_api=is_web_api)
+            self.calls.append((method, args))
+            return self.faults.take(method)
 
     def api_call(self, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
         """Slack's JSON answer to one Web API call, errors included."""
@@ -60,6 +63,7 @@ class SlackService:
 
     def receive_upload(self, file_id: str, content: bytes) -> bool:
         with self.lock:
+            self.calls.append((UPLOAD_ROUTE, {"file_id": file_id, "size": len(content)}))
             return self.files.receive(file_id, content)
 
     def stored_file(self, file_id: str) -> StoredFile | None:
@@ -67,8 +71,9 @@ class SlackService:
             stored = self.files.get(file_id)
             return copy.copy(stored) if stored and stored.content is not None else None
 
-    def respond(self, token: str, payload: Any) -> tuple[int, str]:
+    def respond(self, token: str, payload: Any, logged: dict[str, Any]) -> tuple[int, str]:
         with self.lock:
+            self.calls.append((RESPONSE_URL_ROUTE, logged))
             status, text = self.response_urls.deliver(token, payload)
             if status != 200:
                 self.refusals.append((RESPONSE_URL_ROUTE, text))
@@ -79,19 +84,11 @@ class SlackService:
         with self.lock:
             return copy.deepcopy(
                 {
-                    "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
-                    "bot": {
-                        "user_id": BOT_USER_ID,
-                        "bot_id": BOT_ID,
-                        "app_id": APP_ID,
-                        "name": BOT_NAME,
-                    },
+                    "bot": {"user_id": BOT_USER_ID, "name": BOT_NAME},
                     "channels": self.conversations.snapshot(),
                     "views": self.views.all(),
                     "home_views": self.views.home_views(),
                     "files": self.files.completed(),
-                    "rejected_block_types": sorted(self.rules.rejected_block_types),
-                    "call_count": len(self.calls),
                 }
             )
 
@@ -103,7 +100,7 @@ class SlackService:
             self.files.clear()
             self.response_urls.clear()
             self.faults.clear()
-            self.rules.rejected_block_types.clear()
+            self.rejected_block_types.clear()
             self.calls.clear()
             self.refusals.clear()
 

@@ -14,43 +14,25 @@ Slack's failures, and inspect the result.
 from __future__ import annotations
 
 import copy
-import time
-from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 
-from . import identity
 from .faults import DEFAULT_SLOW_DELAY, Fault
 from .links import API_PREFIX
-from .messages import DEFAULT_METADATA_LIMIT, user_message
+from .messages import user_message
 from .server import StandInServer
 from .service import SlackService
 
-T = TypeVar("T")
-
 
 class SlackStandIn:
-    """One simulated workspace with one installed bot, served on 127.0.0.1.
+    """One simulated workspace with one installed bot (see ``identity``), served on 127.0.0.1.
 
-    ``port=0`` picks a free port. ``metadata_limit`` is the largest ``event_payload`` (bytes of
-    compact JSON) accepted before ``metadata_too_large``; Slack publishes no number.
+    ``port=0`` picks a free port.
     """
 
-    TEAM_ID = identity.TEAM_ID
-    BOT_USER_ID = identity.BOT_USER_ID
-    BOT_ID = identity.BOT_ID
-    APP_ID = identity.APP_ID
-    BOT_NAME = identity.BOT_NAME
-
-    def __init__(
-        self,
-        bot_token: str = "xoxb-test-token",
-        port: int = 0,
-        *,
-        metadata_limit: int = DEFAULT_METADATA_LIMIT,
-    ) -> None:
+    def __init__(self, bot_token: str = "xoxb-test-token", port: int = 0) -> None:
         self.bot_token = bot_token
-        self._service = SlackService(bot_token, metadata_limit)
+        self._service = SlackService(bot_token)
         self._server = StandInServer(self._service, port)
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -122,21 +104,17 @@ class SlackStandIn:
             conversations.edit(message, {"text": text}, message.get("user", ""))
             return copy.deepcopy(message)
 
-    def new_trigger_id(self, expires_in: float | None = None) -> str:
-        """A single-use trigger id for views.open; Slack's expire after 3 s, these by choice."""
+    def new_trigger_id(self) -> str:
+        """A single-use trigger id for views.open; unlike Slack's, it does not expire."""
         with self._service.lock:
-            return self._service.views.new_trigger_id(expires_in)
+            return self._service.views.new_trigger_id()
 
-    def new_response_url(self, channel: str, user: str, message_ts: str | None = None) -> str:
-        """A response_url for an interaction by ``user`` in ``channel``.
-
-        Give ``message_ts`` when the interaction came from a message (a button click), so
-        ``replace_original`` / ``delete_original`` act on it.
-        """
+    def new_response_url(self, channel: str, user: str) -> str:
+        """A response_url for an interaction by ``user`` in ``channel``."""
         if not self._server.is_running:
             raise RuntimeError("start the stand-in first: its URLs include the port it binds")
         with self._service.lock:
-            return self._service.response_urls.new(channel, user, message_ts)
+            return self._service.response_urls.new(channel, user)
 
     # -- faults --------------------------------------------------------------------------------
 
@@ -147,19 +125,14 @@ class SlackStandIn:
         retry_after: int = 1,
         times: int = 1,
         *,
-        drop: bool = False,
         delay: float | None = None,
     ) -> None:
-        """Make the next ``times`` requests to ``method`` fail.
+        """Make the next ``times`` calls to the Web API ``method`` fail.
 
         Default: HTTP 429 ``ratelimited`` with ``Retry-After``. ``status=500``: HTTP 500.
-        ``drop=True``: close the connection unanswered (the call is not performed).
-        ``delay=s``: perform the call but answer ``s`` seconds late. ``method`` is a Web API
-        method name, or ``"file_upload"`` / ``"response_url"`` for those endpoints.
+        ``delay=s``: perform the call but answer ``s`` seconds late.
         """
-        if drop:
-            fault = Fault(drop=True)
-        elif delay is not None:
+        if delay is not None:
             fault = Fault(delay=delay)
         else:
             fault = Fault(status=status, retry_after=retry_after if status == 429 else None)
@@ -183,11 +156,7 @@ class SlackStandIn:
         Slack rolls new blocks out gradually; this is how a test proves the bot falls back.
         """
         with self._service.lock:
-            self._service.rules.rejected_block_types.add(block_type)
-
-    def allow_all_block_types(self) -> None:
-        with self._service.lock:
-            self._service.rules.rejected_block_types.clear()
+            self._service.rejected_block_types.add(block_type)
 
     # -- inspection ----------------------------------------------------------------------------
 
@@ -207,7 +176,7 @@ class SlackStandIn:
         return [args for name, args in self.calls if name == method]
 
     def messages(self, channel: str) -> list[dict[str, Any]]:
-        """The channel's top-level messages in order (thread broadcasts included)."""
+        """The channel's top-level messages in order."""
         with self._service.lock:
             conversations = self._service.conversations
             return copy.deepcopy(conversations.top_level(conversations.channel(channel)))
@@ -242,25 +211,11 @@ class SlackStandIn:
         return stored.content
 
     def state(self) -> dict[str, Any]:
-        """The same JSON document GET /_standin/state serves."""
+        """The whole workspace as JSON-ready data: channels with their messages, threads and
+        ephemerals, views, and files."""
         return self._service.snapshot()
 
     def reset(self) -> None:
-        """Forget messages, views, files, hooks, faults and calls; channels stay."""
+        """Forget messages, views, files, hooks, faults, rejected block types and calls; channels
+        stay."""
         self._service.reset()
-
-    def wait_for(
-        self, predicate: Callable[[], T], timeout: float = 5.0, interval: float = 0.02
-    ) -> T:
-        """Poll until ``predicate()`` is truthy and return its value; TimeoutError otherwise.
-
-        For bot code that answers on another thread (Bolt's listeners, lazy workers).
-        """
-        deadline = time.monotonic() + timeout
-        while True:
-            result = predicate()
-            if result:
-                return result
-            if time.monotonic() >= deadline:
-                raise TimeoutError(f"condition not met within {timeout} s")
-            time.sleep(interval)

@@ -1,14 +1,15 @@
 """The Web API methods the bot calls, each turning arguments into Slack's answer.
 
 Argument names, error names and answer shapes follow Slack's method reference so that code
-tested here behaves the same against the real API. Not thread-safe by itself.
+tested here behaves the same against the real API. Methods and arguments the bot does not use
+are not imitated: an unknown method answers ``unknown_method``. Not thread-safe by itself.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from .args import Args
@@ -16,13 +17,7 @@ from .conversations import Channel, Conversations
 from .errors import SlackError
 from .files import FileStore, file_summary
 from .identity import BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID
-from .messages import (
-    ContentRules,
-    MessageContent,
-    bot_message,
-    read_content,
-    with_metadata_visibility,
-)
+from .messages import MessageContent, bot_message, read_content, with_metadata_visibility
 from .views import ViewStore
 
 MAX_PAGE = 1000
@@ -33,22 +28,24 @@ Method = Callable[[Args], dict[str, Any]]
 
 class WebApi:
     def __init__(
-        self, conversations: Conversations, views: ViewStore, files: FileStore, rules: ContentRules
+        self,
+        conversations: Conversations,
+        views: ViewStore,
+        files: FileStore,
+        rejected_block_types: Collection[str],
     ) -> None:
         self._conversations = conversations
         self._views = views
         self._files = files
-        self._rules = rules
+        self._rejected_block_types = rejected_block_types
         self._methods: dict[str, Method] = {
             "auth.test": self.auth_test,
             "chat.postMessage": self.chat_post_message,
-            "chat.postEphemeral": self.chat_post_ephemeral,
             "chat.update": self.chat_update,
             "chat.delete": self.chat_delete,
             "conversations.replies": self.conversations_replies,
             "views.open": self.views_open,
             "views.publish": self.views_publish,
-            "views.update": self.views_update,
             "files.getUploadURLExternal": self.files_get_upload_url_external,
             "files.completeUploadExternal": self.files_complete_upload_external,
         }
@@ -77,31 +74,19 @@ class WebApi:
 
     def chat_post_message(self, args: Args) -> dict[str, Any]:
         channel = self._conversations.channel_for_bot(args.optional_string("channel"))
-        content = read_content(args, self._rules)
+        content = read_content(args, self._rejected_block_types)
         message = self._conversations.post(
-            channel,
-            bot_message(content),
-            thread_ts=args.optional_string("thread_ts"),
-            broadcast=args.flag("reply_broadcast"),
+            channel, bot_message(content), thread_ts=args.optional_string("thread_ts")
         )
         return {"channel": channel.id, "ts": message["ts"], "message": message}
-
-    def chat_post_ephemeral(self, args: Args) -> dict[str, Any]:
-        channel = self._conversations.channel_for_bot(args.optional_string("channel"))
-        user = args.string("user", error="user_not_in_channel")
-        content = read_content(args, self._rules)
-        message = self._conversations.post_ephemeral(
-            channel, bot_message(content), user, args.optional_string("thread_ts")
-        )
-        return {"message_ts": message["ts"]}
 
     def chat_update(self, args: Args) -> dict[str, Any]:
         channel = self._conversations.channel(args.optional_string("channel"))
         message = self._conversations.message(channel, args.optional_string("ts"))
         if message.get("bot_id") != BOT_ID:
             raise SlackError("cant_update_message")
-        content = read_content(args, self._rules)
-        # Like Slack: blocks, attachments and metadata left out of the call are kept.
+        content = read_content(args, self._rejected_block_types)
+        # Like Slack: blocks and metadata left out of the call are kept.
         self._conversations.edit(message, content.fields(), BOT_USER_ID)
         return {
             "channel": channel.id,
@@ -137,32 +122,17 @@ class WebApi:
     def views_open(self, args: Args) -> dict[str, Any]:
         trigger_id = args.string("trigger_id", error="invalid_trigger_id")
         view = args.structured("view", error="invalid_arguments")
-        return {"view": self._views.open(trigger_id, view, self._rules.rejected_block_types)}
+        return {"view": self._views.open(trigger_id, view, self._rejected_block_types)}
 
     def views_publish(self, args: Args) -> dict[str, Any]:
         user_id = args.string("user_id")
         view = args.structured("view", error="invalid_arguments")
-        return {"view": self._views.publish(user_id, view, self._rules.rejected_block_types)}
-
-    def views_update(self, args: Args) -> dict[str, Any]:
-        view_id = args.optional_string("view_id")
-        if not view_id:
-            view_id = self._views.view_id_for_external_id(args.string("external_id"))
-        view = args.structured("view", error="invalid_arguments")
-        updated = self._views.update(
-            view_id, view, args.optional_string("hash"), self._rules.rejected_block_types
-        )
-        return {"view": updated}
+        return {"view": self._views.publish(user_id, view, self._rejected_block_types)}
 
     # -- files ---------------------------------------------------------------------------------
 
     def files_get_upload_url_external(self, args: Args) -> dict[str, Any]:
-        stored = self._files.reserve(
-            filename=args.string("filename"),
-            length=args.integer("length", 0),
-            alt_txt=args.optional_string("alt_txt"),
-            snippet_type=args.optional_string("snippet_type"),
-        )
+        stored = self._files.reserve(args.string("filename"), args.integer("length", 0))
         return {"upload_url": self._files.upload_url(stored.id), "file_id": stored.id}
 
     def files_complete_upload_external(self, args: Args) -> dict[str, Any]:
@@ -174,18 +144,11 @@ class WebApi:
         return {"files": [{"id": r["id"], "title": r["title"]} for r in records]}
 
     def _share_target(self, args: Args) -> tuple[Channel | None, str | None]:
-        channel_ids = [c for c in (args.optional_string("channels") or "").split(",") if c]
-        if args.optional_string("channel_id"):
-            channel_ids.insert(0, args.string("channel_id"))
-        thread_ts = args.optional_string("thread_ts")
-        if len(channel_ids) > 1:
-            # The bot only ever shares into one conversation; keep the stand-in that simple.
-            raise SlackError("invalid_arguments", ["[ERROR] share into one channel at a time"])
-        if not channel_ids:
-            if thread_ts:
-                raise SlackError("invalid_arguments", ["[ERROR] thread_ts needs channel_id"])
+        channel_id = args.optional_string("channel_id")
+        if channel_id is None:
             return None, None
-        channel = self._conversations.channel_for_bot(channel_ids[0])
+        channel = self._conversations.channel_for_bot(channel_id)
+        thread_ts = args.optional_string("thread_ts")
         if thread_ts:
             self._conversations.thread_parent(channel, thread_ts)
         return channel, thread_ts

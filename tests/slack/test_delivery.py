@@ -11,6 +11,7 @@ import pytest
 
 from bot.slack.app import AUTHORIZE_FAILED
 from bot.slack.observe import APOLOGY
+from slack_standin import APP_ID, TEAM_ID
 from slack_standin.sender import SlackSender, signature_headers
 from tests.servers import FunctionServer
 from tests.slack.conftest import SIGNING_SECRET, bot_env
@@ -24,12 +25,12 @@ FORM = "application/x-www-form-urlencoded"
 def _command_body(slack, text: str = f"rounds=4\n{FUNNEL}") -> str:
     return urlencode(
         {
-            "team_id": slack.standin.TEAM_ID,
+            "team_id": TEAM_ID,
             "channel_id": "C1",
             "user_id": "U1",
             "command": "/model",
             "text": text,
-            "api_app_id": slack.standin.APP_ID,
+            "api_app_id": APP_ID,
             "response_url": slack.standin.new_response_url("C1", "U1"),
             "trigger_id": slack.standin.new_trigger_id(),
         }

@@ -9,8 +9,6 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from slack_standin import SlackStandIn
-
 Blocks = list[dict[str, Any]]
 
 
@@ -21,7 +19,7 @@ def section(text: str = "hi", **extra: Any) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}, **extra}
 
 
-def field(text: str = "f") -> dict[str, Any]:
+def mrkdwn(text: str = "f") -> dict[str, Any]:
     return {"type": "mrkdwn", "text": text}
 
 
@@ -47,7 +45,7 @@ def buttons(count: int) -> dict[str, Any]:
 
 
 def context(count: int) -> dict[str, Any]:
-    return {"type": "context", "elements": [field(f"c{n}") for n in range(count)]}
+    return {"type": "context", "elements": [mrkdwn(f"c{n}") for n in range(count)]}
 
 
 def cell(text: str = "1.00") -> dict[str, Any]:
@@ -99,14 +97,6 @@ def chart_with(mutate) -> dict[str, Any]:
     return block
 
 
-def pie(value: float) -> dict[str, Any]:
-    return {
-        "type": "data_visualization",
-        "title": "Share",
-        "chart": {"type": "pie", "segments": [{"label": "A", "value": value}]},
-    }
-
-
 PREFORMATTED = {
     "type": "rich_text",
     "elements": [
@@ -116,21 +106,9 @@ PREFORMATTED = {
 
 # (rule, accepted blocks, rejected blocks, a fragment of the rejection's pointer/message)
 CASES: list[tuple[str, Blocks, Blocks, str]] = [
-    ("50 blocks", [{"type": "divider"}] * 50, [{"type": "divider"}] * 51, "/blocks]"),
+    ("50 blocks", [section()] * 50, [section()] * 51, "/blocks]"),
     ("section text", [section("x" * 3000)], [section("x" * 3001)], "/blocks/0/text/text"),
-    (
-        "section fields count",
-        [{"type": "section", "fields": [field()] * 10}],
-        [{"type": "section", "fields": [field()] * 11}],
-        "/blocks/0/fields]",
-    ),
-    (
-        "section field length",
-        [{"type": "section", "fields": [field("x" * 2000)]}],
-        [{"type": "section", "fields": [field("x" * 2001)]}],
-        "/blocks/0/fields/0/text",
-    ),
-    ("section needs text", [section()], [{"type": "section"}], "text or fields"),
+    ("section needs text", [section()], [{"type": "section"}], "/blocks/0/text"),
     ("header", [header("h" * 150)], [header("h" * 151)], "/blocks/0/text/text"),
     (
         "block_id length",
@@ -170,12 +148,6 @@ CASES: list[tuple[str, Blocks, Blocks, str]] = [
         [actions(button("rerun"), button("rerun"))],
         "duplicate action_id",
     ),
-    (
-        "button url",
-        [actions(button(url="https://x.test/" + "u" * 2985))],
-        [actions(button(url="https://x.test/" + "u" * 2986))],
-        "/elements/0/url",
-    ),
     ("one table", [table()], [table(), table()], "only_one_table_allowed"),
     ("table rows", [table(rows=100)], [table(rows=101)], "/blocks/0/rows]"),
     ("table cells", [table(cells=20)], [table(cells=21)], "/blocks/0/rows/0]"),
@@ -184,12 +156,7 @@ CASES: list[tuple[str, Blocks, Blocks, str]] = [
     ("raw_text not empty", [table()], [{"type": "table", "rows": [[cell("")]]}], "/0/0/text"),
     ("chart title required", [chart()], [titled_chart(None)], "/blocks/0/title"),
     ("chart title length", [titled_chart("t" * 50)], [titled_chart("t" * 51)], "/title"),
-    (
-        "chart type",
-        [chart_with(lambda c: c.update(type="bar"))],
-        [chart_with(lambda c: c.update(type="scatter"))],
-        "/chart/type",
-    ),
+    ("chart type", [chart()], [chart_with(lambda c: c.update(type="scatter"))], "/chart/type"),
     ("chart series count", [chart(series=6)], [chart(series=7)], "/chart/series]"),
     (
         "chart series names unique",
@@ -217,11 +184,10 @@ CASES: list[tuple[str, Blocks, Blocks, str]] = [
         [chart_with(lambda c: c["axis_config"].update(x_label="x" * 51))],
         "/axis_config/x_label",
     ),
-    ("pie segments", [pie(3.0)], [pie(0)], "/segments/0/value"),
     ("unknown block type", [PREFORMATTED], [{"type": "data_table"}], "unsupported block type"),
     (
         "input only in views",
-        [{"type": "markdown", "text": "**bold**"}],
+        [section()],
         [
             {
                 "type": "input",
@@ -230,12 +196,6 @@ CASES: list[tuple[str, Blocks, Blocks, str]] = [
             }
         ],
         "not allowed in a message",
-    ),
-    (
-        "image needs alt_text",
-        [{"type": "image", "image_url": "https://x.test/a.png", "alt_text": "chart"}],
-        [{"type": "image", "image_url": "https://x.test/a.png"}],
-        "/blocks/0/alt_text",
     ),
 ]
 
@@ -259,6 +219,17 @@ def test_block_limit(
     assert any(fragment in message for message in messages), messages
 
 
+@pytest.mark.parametrize("block_type", ["divider", "image", "markdown"])
+def test_blocks_the_bot_never_sends_are_refused_not_guessed_at(
+    client: WebClient, block_type: str
+) -> None:
+    error, messages = rejection(client, [{"type": block_type}])
+    assert error == "invalid_blocks"
+    assert messages == [
+        f"[ERROR] unsupported block type `{block_type}` [json-pointer:/blocks/0/type]"
+    ]
+
+
 def test_rejection_messages_use_slacks_format(client: WebClient) -> None:
     _, messages = rejection(client, [section("x" * 3001)])
     assert messages == [
@@ -277,14 +248,6 @@ def test_blocks_that_are_not_json(client: WebClient) -> None:
     with pytest.raises(SlackApiError) as caught:
         client.api_call("chat.postMessage", data={"channel": "C1", "text": "t", "blocks": "[{"})
     assert caught.value.response["error"] == "invalid_blocks_format"
-
-
-def test_attachment_blocks_are_checked_too(client: WebClient) -> None:
-    attachments = [{"blocks": [table()]}]
-    assert client.chat_postMessage(channel="C1", text="t", attachments=attachments)["ok"]
-    with pytest.raises(SlackApiError) as caught:
-        client.chat_postMessage(channel="C1", text="t", blocks=[table()], attachments=attachments)
-    assert caught.value.response["error"] == "invalid_attachments"
 
 
 def test_update_validates_blocks(client: WebClient) -> None:
@@ -332,25 +295,15 @@ def test_metadata_size_limit_default(client: WebClient) -> None:
     assert post_metadata(client, too_big) == "metadata_too_large"
 
 
-def test_metadata_size_limit_is_configurable() -> None:
-    with SlackStandIn(metadata_limit=100) as slack:
-        slack.add_channel("C1")
-        client = WebClient(token=slack.bot_token, base_url=slack.api_url)
-        assert post_metadata(client, {"event_type": "r", "event_payload": {"m": "x" * 80}}) is None
-        assert post_metadata(client, {"event_type": "r", "event_payload": {"m": "x" * 100}}) == (
-            "metadata_too_large"
-        )
-
-
 MALFORMED: list[object] = [
     {"type": "section"},
     [{"type": ["section"]}],
     [{"type": "section", "text": {"type": "mrkdwn", "text": "t"}, "block_id": {"id": 1}}],
     [actions({"type": "button", "text": "plain string", "action_id": ["a"]})],
     [{"type": "table", "rows": [[None], "row"]}],
-    [{"type": "rich_text", "elements": [{"type": "rich_text_list", "elements": [None]}]}],
+    [{"type": "rich_text", "elements": [{"type": "rich_text_preformatted", "elements": [None]}]}],
     [chart_with(lambda c: c["series"][0].update(name=["n"], data="points"))],
-    [{"type": "data_visualization", "title": 5, "chart": {"type": "pie", "segments": [1]}}],
+    [{"type": "data_visualization", "title": 5, "chart": {"type": "line", "series": [1]}}],
     ["not a block"],
 ]
 

@@ -7,17 +7,17 @@ from typing import Any
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
-from slack_standin import SlackStandIn
+from slack_standin import APP_ID, TEAM_ID, SlackStandIn
 
 
 def message_event(channel: str, message: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "event_callback",
-        "team_id": SlackStandIn.TEAM_ID,
-        "api_app_id": SlackStandIn.APP_ID,
+        "team_id": TEAM_ID,
+        "api_app_id": APP_ID,
         "event_id": "Ev1",
         "event_time": 1,
-        "authorizations": [{"team_id": SlackStandIn.TEAM_ID, "user_id": "UBOT", "is_bot": True}],
+        "authorizations": [{"team_id": TEAM_ID, "user_id": "UBOT", "is_bot": True}],
         "event": {"type": "message", "channel": channel, "channel_type": "channel", **message},
     }
 

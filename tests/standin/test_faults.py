@@ -5,14 +5,12 @@ from __future__ import annotations
 import time
 from http.client import RemoteDisconnected
 from typing import Any
-from urllib.error import HTTPError
 
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import FixedValueRetryIntervalCalculator, RateLimitErrorRetryHandler
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
-from slack_sdk.webhook import WebhookClient
 
 from slack_standin import SlackStandIn
 
@@ -72,20 +70,6 @@ def test_server_error_retry_handler_gets_through(standin: SlackStandIn) -> None:
     assert len(standin.messages("C1")) == 1
 
 
-def test_dropped_connection(client: WebClient, standin: SlackStandIn) -> None:
-    standin.fail_next("chat.postMessage", drop=True)
-    with pytest.raises(RemoteDisconnected):
-        client.chat_postMessage(channel="C1", text="lost")
-    assert standin.messages("C1") == []  # a dropped call is not performed
-
-
-def test_default_client_retries_a_dropped_connection_once(standin: SlackStandIn) -> None:
-    standin.fail_next("chat.postMessage", drop=True)
-    client = client_for(standin)  # slack_sdk's defaults: ConnectionErrorRetryHandler
-    assert client.chat_postMessage(channel="C1", text="x")["ok"]
-    assert len(standin.calls_to("chat.postMessage")) == 2
-
-
 def test_slow_answer(client: WebClient, standin: SlackStandIn) -> None:
     standin.fail_next("chat.postMessage", delay=0.3)
     started = time.monotonic()
@@ -102,19 +86,6 @@ def test_slow_answer_past_the_client_timeout_still_posts(standin: SlackStandIn) 
     assert [m["text"] for m in standin.messages("C1")] == ["did it post?"]
 
 
-def test_faults_on_uploads_and_hooks(client: WebClient, standin: SlackStandIn) -> None:
-    standin.fail_next("response_url", status=500)
-    hook = WebhookClient(standin.new_response_url("C1", "U1"))
-    assert hook.send(text="x").status_code == 500
-    assert hook.send(text="x").status_code == 200
-
-    standin.fail_next("file_upload", status=500)
-    with pytest.raises(HTTPError) as caught:  # files_upload_v2 posts the bytes with bare urllib
-        client.files_upload_v2(channel="C1", content="a", filename="a.txt")
-    assert caught.value.code == 500
-    assert standin.messages("C1") == []
-
-
 def test_reject_block_type_forces_a_fallback(client: WebClient, standin: SlackStandIn) -> None:
     standin.reject_block_type("table")
     with pytest.raises(SlackApiError) as caught:
@@ -124,12 +95,7 @@ def test_reject_block_type_forces_a_fallback(client: WebClient, standin: SlackSt
         "unsupported block type `table`"
         in caught.value.response["response_metadata"]["messages"][0]
     )
-    with pytest.raises(SlackApiError):
-        client.chat_postMessage(channel="C1", text="t", attachments=[{"blocks": [TABLE]}])
     assert client.chat_postMessage(channel="C1", text="t", blocks=[PREFORMATTED])["ok"]
-
-    standin.allow_all_block_types()
-    assert client.chat_postMessage(channel="C1", text="t", blocks=[TABLE])["ok"]
 
 
 def outcome(client: WebClient) -> str:

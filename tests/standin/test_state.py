@@ -1,23 +1,16 @@
-"""The stand-in's own surface: lifecycle, the state and reset endpoints, call log, wait_for."""
+"""The stand-in's own surface: lifecycle, state and reset, the call log."""
 
 from __future__ import annotations
 
-import json
-import threading
 import urllib.error
 import urllib.request
 
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from slack_standin import SlackStandIn
-
-
-def get_json(url: str) -> dict:
-    with urllib.request.urlopen(url) as response:
-        assert response.headers["Access-Control-Allow-Origin"] == "*"
-        return json.load(response)
 
 
 def test_context_manager_serves_then_stops() -> None:
@@ -42,15 +35,15 @@ def test_start_and_stop_by_hand() -> None:
         slack.stop()
 
 
-def test_state_endpoint_shows_the_whole_workspace(client: WebClient, standin: SlackStandIn):
+def test_state_shows_the_whole_workspace(client: WebClient, standin: SlackStandIn):
     parent = standin.add_user_message("C1", "model", user="U1")
     client.chat_postMessage(channel="C1", text="result", thread_ts=parent["ts"])
-    client.chat_postEphemeral(channel="C1", user="U1", text="psst")
+    WebhookClient(standin.new_response_url("C1", "U1")).send(text="psst")
     client.views_publish(user_id="U1", view={"type": "home", "blocks": []})
     client.files_upload_v2(channel="C1", content="a,b\n", filename="run.csv")
 
-    state = get_json(standin.base_url + "/_standin/state")
-    assert state["bot"]["user_id"] == "UBOT" and state["team"]["id"] == "T0SYSBOT"
+    state = standin.state()
+    assert state["bot"] == {"user_id": "UBOT", "name": "sysbot"}
     general = next(c for c in state["channels"] if c["id"] == "C1")
     assert [m["text"] for m in general["messages"]] == ["model", ""]
     assert [r["text"] for r in general["messages"][0]["replies"]] == ["result"]
@@ -60,36 +53,31 @@ def test_state_endpoint_shows_the_whole_workspace(client: WebClient, standin: Sl
     }
     assert state["files"][0]["name"] == "run.csv"
     assert {c["id"] for c in state["channels"]} == {"C1", "C2", "G1", "G2", "D1"}
-    assert state == standin.state()
 
 
-def test_reset_endpoint_clears_conversations_but_keeps_channels(
+def test_reset_clears_conversations_but_keeps_channels(
     client: WebClient, standin: SlackStandIn
 ) -> None:
     client.chat_postMessage(channel="C1", text="x")
     standin.reject_block_type("table")
     standin.fail_next("auth.test")
-    request = urllib.request.Request(standin.base_url + "/_standin/reset", data=b"", method="POST")
-    with urllib.request.urlopen(request) as response:
-        assert json.load(response) == {"ok": True}
+    standin.reset()
     assert standin.messages("C1") == [] and standin.calls == []
     assert client.auth_test()["ok"]  # the queued fault is gone too
-    assert standin.state()["rejected_block_types"] == []
+    table = {"type": "table", "rows": [[{"type": "raw_text", "text": "1"}]]}
+    assert client.chat_postMessage(channel="C1", text="t", blocks=[table])["ok"]
 
 
 def test_unknown_paths_are_404(standin: SlackStandIn) -> None:
     with pytest.raises(urllib.error.HTTPError) as caught:
-        urllib.request.urlopen(standin.base_url + "/nowhere")
+        urllib.request.urlopen(standin.base_url + "/nowhere", data=b"")
     assert caught.value.code == 404
 
 
-def test_calls_are_recorded_in_order_without_the_token(
-    client: WebClient, standin: SlackStandIn
-) -> None:
+def test_calls_are_recorded_in_order(client: WebClient, standin: SlackStandIn) -> None:
     client.auth_test()
     client.chat_postMessage(channel="C1", text="a", thread_ts=None)
-    form = {"token": standin.bot_token, "channel": "C1", "text": "b"}
-    client.api_call("chat.postMessage", data=form)
+    client.api_call("chat.postMessage", data={"channel": "C1", "text": "b"})
     assert [name for name, _ in standin.calls] == [
         "auth.test",
         "chat.postMessage",
@@ -99,15 +87,6 @@ def test_calls_are_recorded_in_order_without_the_token(
         {"channel": "C1", "text": "a"},
         {"channel": "C1", "text": "b"},
     ]
-
-
-def test_wait_for_polls_until_true(client: WebClient, standin: SlackStandIn) -> None:
-    timer = threading.Timer(0.1, lambda: client.chat_postMessage(channel="C1", text="later"))
-    timer.start()
-    messages = standin.wait_for(lambda: standin.messages("C1"), timeout=2)
-    assert messages[0]["text"] == "later"
-    with pytest.raises(TimeoutError):
-        standin.wait_for(lambda: standin.messages("C2"), timeout=0.1)
 
 
 def test_channel_ids_must_look_like_slacks(standin: SlackStandIn) -> None:
