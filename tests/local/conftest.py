@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.request import Request, urlopen
@@ -59,6 +60,7 @@ def local_server(tmp_path_factory) -> Iterator[LocalServer]:
         )
     try:
         wait_for_port(port, process)
+        _wait_for_address(log, process)
         yield LocalServer(f"http://127.0.0.1:{port}/", log)
     finally:
         process.terminate()
@@ -66,6 +68,15 @@ def local_server(tmp_path_factory) -> Iterator[LocalServer]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def _wait_for_address(log: Path, process: subprocess.Popen, timeout: float = 20.0) -> None:
+    """The port listens a moment before `sysbot serve` prints where: wait for the print too."""
+    deadline = time.monotonic() + timeout
+    while "sysbot is running at" not in log.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"sysbot serve printed no address:\n{log.read_text()}")
+        time.sleep(0.05)
 
 
 @pytest.fixture
