@@ -18,6 +18,8 @@ from .identity import APP_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID
 from .slack_standin import SlackStandIn
 
 USER = "U1"
+# Slack does not store ephemeral messages, so a click on one names a ts nothing else has.
+EPHEMERAL_TS = "1.000001"
 _event_ids = itertools.count(1)
 
 
@@ -209,8 +211,20 @@ class SlackSender:
         with_metadata: bool = False,
     ) -> BotResponse:
         """Press a button on a bot message; Slack's payload may not carry the metadata."""
-        button = _find_button(message, action_id)
         shown = {k: v for k, v in message.items() if with_metadata or k != "metadata"}
+        button = _find_button(message, action_id)
+        return self._block_action(channel, message["ts"], button, user, shown)
+
+    def click_ephemeral(
+        self, channel: str, blocks: list, action_id: str, user: str = USER
+    ) -> BotResponse:
+        """Press a button on an ephemeral message: Slack sends no message with the click."""
+        button = _find_button({"blocks": blocks}, action_id)
+        return self._block_action(channel, EPHEMERAL_TS, button, user, None)
+
+    def _block_action(
+        self, channel: str, message_ts: str, button: dict, user: str, message: dict | None
+    ) -> BotResponse:
         payload = {
             "type": "block_actions",
             "user": {"id": user, "username": "planner", "team_id": TEAM_ID},
@@ -218,19 +232,18 @@ class SlackSender:
             "token": "legacy",
             "container": {
                 "type": "message",
-                "message_ts": message["ts"],
+                "message_ts": message_ts,
                 "channel_id": channel,
-                "is_ephemeral": False,
+                "is_ephemeral": message is None,
             },
             "trigger_id": self.standin.new_trigger_id(),
             "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
             "channel": {"id": channel, "name": "general"},
-            "message": shown,
             "state": {"values": {}},
             "response_url": self.standin.new_response_url(channel, user),
             "actions": [
                 {
-                    "action_id": action_id,
+                    "action_id": button["action_id"],
                     "block_id": "b",
                     "type": "button",
                     "value": button.get("value", ""),
@@ -239,37 +252,8 @@ class SlackSender:
                 }
             ],
         }
-        return self.form({"payload": json.dumps(payload)})
-
-    def click_ephemeral(
-        self, channel: str, blocks: list, action_id: str, user: str = USER
-    ) -> BotResponse:
-        button = _find_button({"blocks": blocks}, action_id)
-        payload = {
-            "type": "block_actions",
-            "user": {"id": user, "team_id": TEAM_ID},
-            "api_app_id": APP_ID,
-            "token": "legacy",
-            "container": {
-                "type": "message",
-                "message_ts": "1.000001",
-                "channel_id": channel,
-                "is_ephemeral": True,
-            },
-            "trigger_id": self.standin.new_trigger_id(),
-            "team": {"id": TEAM_ID},
-            "channel": {"id": channel},
-            "state": {"values": {}},
-            "response_url": self.standin.new_response_url(channel, user),
-            "actions": [
-                {
-                    "action_id": action_id,
-                    "type": "button",
-                    "value": button.get("value", ""),
-                    "action_ts": f"{time.time():.6f}",
-                }
-            ],
-        }
+        if message is not None:
+            payload["message"] = message
         return self.form({"payload": json.dumps(payload)})
 
     def submit_view(
