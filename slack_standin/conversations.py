@@ -52,8 +52,6 @@ class Channel:
         return {
             "id": self.id,
             "name": self.name,
-            "is_channel": self.kind == "public",
-            "is_private": self.kind == "private",
             "is_im": self.kind == "im",
             "bot_is_member": self.bot_can_access,
         }

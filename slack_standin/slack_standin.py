@@ -162,7 +162,8 @@ class SlackStandIn:
 
     @property
     def calls(self) -> list[tuple[str, dict[str, Any]]]:
-        """Every request so far as (method, args), failed and faulted ones included."""
+        """Every request so far as (method, args), refused and faulted ones included; uploads
+        and response_url posts appear as "file_upload" and "response_url"."""
         with self._service.lock:
             return copy.deepcopy(self._service.calls)
 
