@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from enum import Enum, auto
 
 from bot.model import ModelError, RunResult
 from bot.model.diff import StockChange
@@ -25,8 +26,14 @@ ACTION_MORE_ROUNDS = "sysbot_more_rounds"
 ACTION_EDIT = "sysbot_edit_rerun"
 ACTION_CSV = "sysbot_csv"
 
-# How far a message falls back when Slack refuses its blocks (the new blocks are rolling out).
-FULL, WITHOUT_CHART, PLAIN_TABLE = 0, 1, 2
+
+class Fallback(Enum):
+    """How far a message falls back when a workspace refuses its blocks: Slack's table and
+    chart blocks are still rolling out. Richest first."""
+
+    FULL = auto()
+    WITHOUT_CHART = auto()
+    PLAIN_TABLE = auto()
 
 
 def run_message(
@@ -34,23 +41,23 @@ def run_message(
     *,
     heading: str | None = None,
     changes: list[StockChange] | None = None,
-    fallback: int = FULL,
+    fallback: Fallback = Fallback.FULL,
     max_rounds: int = 1000,
 ) -> dict:
     """`text` and `blocks` for one run: summary, comparison, table, chart, notes, buttons."""
-    blocks = [_section(_summary(result, heading))]
+    blocks = [section(_summary(result, heading))]
     if changes:
-        blocks += _preformatted(comparison_text(changes))
-    if fallback >= PLAIN_TABLE:
-        blocks += _preformatted(_plain_table(result))
+        blocks += preformatted(comparison_text(changes))
+    if fallback is Fallback.PLAIN_TABLE:
+        blocks += preformatted(_plain_table(result))
     else:
         blocks.append(table_block(result))
-    chart = chart_block(result) if fallback == FULL else None
+    chart = chart_block(result) if fallback is Fallback.FULL else None
     if chart:
         blocks.append(chart)
     notes = _notes(result, chart is not None, fallback)
     if notes:
-        blocks.append(_context(notes))
+        blocks.append(context(notes))
     blocks.append(_buttons(result, max_rounds))
     return {"text": summary_text(result, heading), "blocks": blocks}
 
@@ -58,14 +65,20 @@ def run_message(
 def error_message(error: ModelError, definition: str, heading: str | None = None) -> dict:
     """The error with a caret under the column, the hint, and the user's definition echoed."""
     title = f"{heading}\n" if heading else ""
-    blocks = [_section(f"{title}:warning: *{_escape(error.message)}*")]
-    blocks += _preformatted(_located_text(error))
+    blocks = [section(f"{title}:warning: *{_escape(error.message)}*")]
+    blocks += preformatted(_located_text(error))
     if error.hint:
-        blocks.append(_context([f"*Hint:* {_escape(error.hint)}"]))
+        blocks.append(context([f"*Hint:* {_escape(error.hint)}"]))
     if definition.strip():
-        blocks.append(_context(["Your model, as you sent it:"]))
-        blocks += _preformatted(definition)
+        blocks.append(context(["Your model, as you sent it:"]))
+        blocks += preformatted(definition)
     return {"text": f"{title}{error_text(error)}"[:FALLBACK_TEXT_CHARS], "blocks": blocks}
+
+
+def no_model_message(heading: str) -> dict:
+    """The answer to an edit that took the model out of a message the bot had answered."""
+    text = f"{heading}\nYour message no longer holds a model, so there is nothing to run."
+    return {"text": text, "blocks": [section(text)]}
 
 
 def summary_text(result: RunResult, heading: str | None = None) -> str:
@@ -147,7 +160,7 @@ def _summary(result: RunResult, heading: str | None) -> str:
     return _clip(f"{lead}{line}" + (f" — ends with {finals}" if finals else ""), TEXT_CHUNK)
 
 
-def _notes(result: RunResult, charted: bool, fallback: int) -> list[str]:
+def _notes(result: RunResult, charted: bool, fallback: Fallback) -> list[str]:
     notes = []
     shown = min(len(result.rows), TABLE_MAX_ROWS - 1)
     if len(result.rows) > shown:
@@ -161,9 +174,9 @@ def _notes(result: RunResult, charted: bool, fallback: int) -> list[str]:
         notes.append(f":scissors: Not in the table: {_names(left_out)}. *CSV* has them all.")
     if charted and len(result.stocks) > CHART_MAX_SERIES:
         notes.append(f"The chart shows the first {CHART_MAX_SERIES} stocks.")
-    if fallback == WITHOUT_CHART:
+    if fallback is Fallback.WITHOUT_CHART:
         notes.append("This workspace can't show charts yet, so the chart is left out.")
-    elif fallback >= PLAIN_TABLE:
+    elif fallback is Fallback.PLAIN_TABLE:
         notes.append(
             "This workspace can't show tables or charts yet, so the table is plain text "
             "and the chart is left out."
@@ -178,22 +191,13 @@ def _notes(result: RunResult, charted: bool, fallback: int) -> list[str]:
 def _buttons(result: RunResult, max_rounds: int) -> dict:
     more = min(max(result.rounds * 2, 10), max_rounds)
     buttons = [
-        _button(f"More rounds ({more})", ACTION_MORE_ROUNDS, {"rounds": more}),
-        _button("Edit & rerun", ACTION_EDIT, {"rounds": result.rounds}),
-        _button("CSV", ACTION_CSV, {"rounds": result.rounds}),
+        button(f"More rounds ({more})", ACTION_MORE_ROUNDS, json.dumps({"rounds": more})),
+        button("Edit & rerun", ACTION_EDIT, json.dumps({"rounds": result.rounds})),
+        button("CSV", ACTION_CSV, json.dumps({"rounds": result.rounds})),
     ]
     if result.rounds >= max_rounds:
         buttons = buttons[1:]
     return {"type": "actions", "elements": buttons}
-
-
-def _button(label: str, action_id: str, value: dict) -> dict:
-    return {
-        "type": "button",
-        "text": {"type": "plain_text", "text": label},
-        "action_id": action_id,
-        "value": json.dumps(value),
-    }
 
 
 def _plain_table(result: RunResult) -> str:
@@ -290,15 +294,28 @@ def _cell(text: str) -> dict:
     return {"type": "raw_text", "text": text[:200] or " "}
 
 
-def _section(text: str) -> dict:
+# Block Kit's building blocks, shared with views.py.
+
+
+def section(text: str) -> dict:
     return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(text, TEXT_CHUNK)}}
 
 
-def _context(texts: list[str]) -> dict:
+def context(texts: list[str]) -> dict:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in texts]}
 
 
-def _preformatted(text: str) -> list[dict]:
+def button(label: str, action_id: str, value: str, *, primary: bool = False) -> dict:
+    element = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label},
+        "action_id": action_id,
+        "value": value,
+    }
+    return {**element, "style": "primary"} if primary else element
+
+
+def preformatted(text: str) -> list[dict]:
     """Monospaced text, split into blocks small enough for Slack; nothing is dropped."""
     chunks = [text[i : i + TEXT_CHUNK] for i in range(0, len(text), TEXT_CHUNK)] or [" "]
     return [

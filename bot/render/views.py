@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from bot.render.blocks import button, context, preformatted, section
+
 MODAL_CALLBACK = "sysbot_model_modal"
 ACTION_OPEN_EDITOR = "sysbot_open_editor"
 DEFINITION_BLOCK, ROUNDS_BLOCK, INPUT_ACTION = "definition", "rounds", "value"
@@ -32,27 +34,21 @@ SYNTAX = (
 
 def help_message(with_editor_button: bool) -> dict:
     blocks = [
-        _section(
+        section(
             "*Run a stock-and-flow model* with `/model`, written in the "
             "<https://github.com/lethain/systems|systems> language:"
         ),
-        _code(f"/model rounds=20\n{EXAMPLE_HIRING}"),
-        _section(SYNTAX),
-        _section(
+        *preformatted(f"/model rounds=20\n{EXAMPLE_HIRING}"),
+        section(SYNTAX),
+        section(
             "Reply in the result's thread with `rounds=50`, `Hires=10`, a changed flow line "
             "such as `PhoneScreens > Onsites @ 0.6`, or `rerun`, and I'll run it again and "
             "show what changed. You can also @-mention me or post a ```systems code block."
         ),
     ]
     if with_editor_button:
-        button = {
-            "type": "button",
-            "text": {"type": "plain_text", "text": "Open the editor"},
-            "action_id": ACTION_OPEN_EDITOR,
-            "style": "primary",
-            "value": "open",
-        }
-        blocks.append({"type": "actions", "elements": [button]})
+        editor = button("Open the editor", ACTION_OPEN_EDITOR, "open", primary=True)
+        blocks.append({"type": "actions", "elements": [editor]})
     return {"text": "How to use /model: /model rounds=20 followed by your model.", "blocks": blocks}
 
 
@@ -94,7 +90,7 @@ def model_modal(definition: str, rounds: int, private_metadata: dict, max_rounds
                 "element": rounds_input,
                 "label": {"type": "plain_text", "text": "Rounds"},
             },
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": SYNTAX}]},
+            context([SYNTAX]),
         ],
     }
 
@@ -104,25 +100,25 @@ def home_view() -> dict:
         "type": "home",
         "blocks": [
             {"type": "header", "text": {"type": "plain_text", "text": "sysbot"}},
-            _section(
+            section(
                 "I run stock-and-flow models written in the "
                 "<https://github.com/lethain/systems|systems> language and answer with the "
                 "stocks round by round as a table, a chart and plain-language warnings. "
                 "The numbers are exactly what `systems` computes."
             ),
-            _section(SYNTAX),
-            _section("*Example: a hiring funnel*"),
-            _code(EXAMPLE_HIRING),
-            _section("*Example: a migration*"),
-            _code(EXAMPLE_MIGRATION),
-            _section(
+            section(SYNTAX),
+            section("*Example: a hiring funnel*"),
+            *preformatted(EXAMPLE_HIRING),
+            section("*Example: a migration*"),
+            *preformatted(EXAMPLE_MIGRATION),
+            section(
                 "*Commands*\n• `/model <model>` runs it and posts the result in the channel "
                 "(add `rounds=30`)\n• `/model` alone opens an editor; `/model help` shows "
                 "this guide\n• @-mention me with a model, or post a ```systems code block "
                 "in a channel I'm in, and I answer in a thread\n• in a direct message with "
                 "me, any message holding a model is run"
             ),
-            _section(
+            section(
                 "*Reruns*\nReply in the result's thread with `rounds=50`, `Hires=10` (a "
                 "stock's starting value), changed flow lines such as "
                 "`PhoneScreens > Onsites @ 0.6`, a new code block, or `rerun`. I run the "
@@ -131,18 +127,5 @@ def home_view() -> dict:
                 "upload the full result as CSV.\n*Invite me to the channel* "
                 "(`/invite @sysbot`) so I can see thread replies there."
             ),
-        ],
-    }
-
-
-def _section(text: str) -> dict:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def _code(text: str) -> dict:
-    return {
-        "type": "rich_text",
-        "elements": [
-            {"type": "rich_text_preformatted", "elements": [{"type": "text", "text": text}]}
         ],
     }

@@ -11,7 +11,7 @@ from bot.chat.reader import ModelRequest, looks_like_model, read_request
 from bot.chat.rerun import Rerun, read_rerun
 from bot.model import Limits, ModelError, RunResult, run_definition
 from bot.model.diff import StockChange, compare_runs
-from bot.render.blocks import FULL, error_message, run_message
+from bot.render.blocks import Fallback, error_message, no_model_message, run_message
 from bot.render.views import help_message
 from bot.slack.thread import (
     StoredRun,
@@ -35,7 +35,7 @@ class Answer:
     changes: list[StockChange] = field(default_factory=list)
     heading: str | None = None
 
-    def render(self, level: int = FULL, max_rounds: int = 1000) -> dict:
+    def render(self, level: Fallback = Fallback.FULL, max_rounds: int = 1000) -> dict:
         if self.result is not None:
             return run_message(
                 self.result,
@@ -47,10 +47,7 @@ class Answer:
         if self.error is not None:
             return error_message(self.error, self.definition, self.heading)
         if self.kind == "removed":
-            text = (
-                f"{self.heading}\nYour message no longer holds a model, so there is nothing to run."
-            )
-            return {"text": text, "blocks": [_section(text)]}
+            return no_model_message(self.heading)
         return help_message(with_editor_button=False)
 
     def metadata(self, source_ts: str = "") -> dict:
@@ -149,7 +146,3 @@ def _read(reader, *args):
         return reader(*args)
     except ModelError as error:
         return error
-
-
-def _section(text: str) -> dict:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}

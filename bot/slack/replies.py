@@ -7,20 +7,19 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.render.blocks import FULL, PLAIN_TABLE, WITHOUT_CHART
+from bot.render.blocks import Fallback
 from bot.slack.answers import Answer
 
-FALLBACKS = (FULL, WITHOUT_CHART, PLAIN_TABLE)
 NOT_A_MEMBER = {"not_in_channel", "channel_not_found"}
 
 
 def send_with_fallbacks(send: Callable[..., object], answer: Answer, max_rounds: int, **fields):
     """Send, retrying with simpler blocks when Slack refuses the new table or chart blocks."""
-    for level in FALLBACKS:
+    for level in Fallback:
         try:
             return send(**answer.render(level, max_rounds), **fields)
         except SlackApiError as error:
-            if error.response.get("error") != "invalid_blocks" or level == PLAIN_TABLE:
+            if error.response.get("error") != "invalid_blocks" or level is Fallback.PLAIN_TABLE:
                 raise
     raise AssertionError("unreachable: the last fallback re-raises")
 
