@@ -12,10 +12,17 @@ from flask import Request, Response
 
 from bot.api import handle_api
 from bot.http_body import read_body
-from bot.logs import configure_logging, log_handled, trace_context
+from bot.logs import Kind, Outcome, configure_logging, log_handled, trace_context
 from bot.settings import Settings
 
 TRACE_HEADER = "X-Cloud-Trace-Context"
+API_OUTCOMES = {
+    200: Outcome.OK,
+    204: Outcome.PREFLIGHT,
+    400: Outcome.MODEL_ERROR,
+    405: Outcome.METHOD_NOT_ALLOWED,
+    413: Outcome.TOO_LARGE,
+}
 
 
 class Entrypoints:
@@ -32,8 +39,8 @@ class Entrypoints:
             started = time.perf_counter()
             response = handle_api(request, self.settings)
             log_handled(
-                "api",
-                _api_outcome(response.status_code),
+                Kind.API,
+                API_OUTCOMES[response.status_code],
                 (time.perf_counter() - started) * 1000,
                 status=response.status_code,
                 body_bytes=request.content_length or 0,
@@ -43,7 +50,9 @@ class Entrypoints:
     def slack(self, request: Request) -> Response:
         with self._traced(request):
             if read_body(request, self.settings.max_slack_body_bytes) is None:
-                log_handled("slack", "too_large", 0.0, body_bytes=request.content_length or 0)
+                log_handled(
+                    Kind.SLACK, Outcome.TOO_LARGE, 0.0, body_bytes=request.content_length or 0
+                )
                 return Response(
                     '{"error": "request body too large"}', 413, mimetype="application/json"
                 )
@@ -71,7 +80,3 @@ class Entrypoints:
         body = request.get_data(as_text=True)
         status, answer = refusal(body, request.headers, self.settings.slack_signing_secret, error)
         return Response(json.dumps(answer), status, mimetype="application/json")
-
-
-def _api_outcome(status: int) -> str:
-    return {200: "ok", 204: "preflight", 400: "model_error"}.get(status, f"http_{status}")

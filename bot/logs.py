@@ -11,7 +11,7 @@ Usage::
     configure_logging(settings.log_level)    # once, when the entry points are built
     with trace_context(request.headers.get("X-Cloud-Trace-Context"), settings.cloud_project):
         ...
-        log_handled("api", "ok", latency_ms, definition_chars=len(definition), rounds=rounds)
+        log_handled(Kind.API, Outcome.OK, latency_ms, body_bytes=len(body))
 
 Extra fields on ordinary calls: ``logger.info("...", extra={"fields": {"rounds": 3}})``
 (any other ``extra`` key that is not a LogRecord attribute is logged as a field too).
@@ -30,12 +30,57 @@ import math
 import re
 import sys
 from collections.abc import Iterator
+from enum import StrEnum
 from typing import Any
 
-__all__ = ["KINDS", "JsonFormatter", "configure_logging", "log_handled", "trace_context"]
+__all__ = [
+    "JsonFormatter",
+    "Kind",
+    "Outcome",
+    "configure_logging",
+    "log_handled",
+    "trace_context",
+]
 
-# The request kinds log_handled is meant for; documentation for log queries, not enforced.
-KINDS = ("command", "mention", "message", "rerun", "edit", "action", "view", "api", "home")
+
+class Kind(StrEnum):
+    """What a handled request was: `jsonPayload.kind` in the logs."""
+
+    COMMAND = "command"
+    MENTION = "mention"
+    MESSAGE = "message"
+    RERUN = "rerun"  # a message in a thread answered with a rerun of the run before it
+    EDIT = "edit"
+    HOME = "home"
+    EVENT = "event"  # an event the bot is subscribed to but does not act on
+    ACTION = "action"
+    VIEW = "view"
+    SLACK = "slack"  # a Slack request refused before any listener: too large, unreadable, unsigned
+    API = "api"
+
+
+class Outcome(StrEnum):
+    """How a handled request ended: `jsonPayload.outcome` in the logs."""
+
+    OK = "ok"
+    RERUN = "rerun"  # the editor's run, posted with a comparison
+    HELP = "help"
+    MODEL_ERROR = "model_error"
+    REMOVED = "removed"  # an edit took the model out of the message
+    IGNORED = "ignored"
+    DUPLICATE = "duplicate"
+    RUN_NOT_FOUND = "run_not_found"
+    NOT_IN_CHANNEL = "not_in_channel"
+    TOO_LONG = "too_long"  # a model longer than the editor holds
+    SLACK_ERROR = "slack_error"
+    SLACK_UNREACHABLE = "slack_unreachable"
+    FAILED = "failed"
+    TOO_LARGE = "too_large"
+    MALFORMED = "malformed"
+    BAD_SIGNATURE = "bad_signature"
+    PREFLIGHT = "preflight"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+
 
 TRACE_KEY = "logging.googleapis.com/trace"
 SPAN_KEY = "logging.googleapis.com/spanId"
@@ -193,11 +238,10 @@ def trace_context(header_value: str | None, project: str = "") -> Iterator[None]
 _handled_logger = logging.getLogger("sysbot.handled")
 
 
-def log_handled(kind: str, outcome: str, latency_ms: float, **fields: Any) -> None:
+def log_handled(kind: Kind, outcome: Outcome, latency_ms: float, **fields: Any) -> None:
     """Write the one summary line per handled request: ``message="<kind> <outcome>"``.
 
-    ``kind`` is one of :data:`KINDS`; ``outcome`` e.g. ok, model_error, ignored, duplicate,
-    slack_error. ``fields`` are extra JSON fields: sizes and counts, never definitions or text.
+    ``fields`` are extra JSON fields: sizes and counts, never definitions or text.
     """
     summary = {"kind": kind, "outcome": outcome, "latency_ms": round(float(latency_ms), 1)}
     _handled_logger.info("%s %s", kind, outcome, extra={"fields": {**fields, **summary}})

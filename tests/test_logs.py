@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.logs import KINDS, configure_logging, log_handled, trace_context
+from bot.logs import Kind, Outcome, configure_logging, log_handled, trace_context
 
 ROOT = Path(__file__).resolve().parents[1]
 TRACE_ID = "105445aa7843bc8bf206b12000100000"
@@ -141,7 +141,7 @@ def test_trace_does_not_leak_between_threads(lines):
 
 
 def test_log_handled_writes_one_summary_line(lines):
-    log_handled("command", "ok", 12.3456, definition_chars=17, rounds=10, team="T1")
+    log_handled(Kind.COMMAND, Outcome.OK, 12.3456, definition_chars=17, rounds=10, team="T1")
     (entry,) = lines()
     assert entry["severity"] == "INFO"
     assert entry["message"] == "command ok"
@@ -153,7 +153,7 @@ def test_log_handled_writes_one_summary_line(lines):
 
 def test_log_handled_accepts_logrecord_attribute_names_as_fields(lines):
     # `extra={"name": ...}` would raise inside logging; fields must not.
-    log_handled("api", "ok", 1, name="x", module="m", message="nope", severity="ERROR")
+    log_handled(Kind.API, Outcome.OK, 1, name="x", module="m", message="nope", severity="ERROR")
     (entry,) = lines()
     assert entry["message"] == "api ok"
     assert entry["severity"] == "INFO"
@@ -162,13 +162,13 @@ def test_log_handled_accepts_logrecord_attribute_names_as_fields(lines):
 
 def test_log_handled_carries_the_trace(lines):
     with trace_context(HEADER, PROJECT):
-        log_handled("api", "model_error", 3.0)
+        log_handled(Kind.API, Outcome.MODEL_ERROR, 3.0)
     assert lines()[0]["logging.googleapis.com/trace"].endswith(TRACE_ID)
 
 
 def test_kinds_cover_every_handler():
     expected = {"command", "mention", "message", "rerun", "edit", "action", "view", "api", "home"}
-    assert set(KINDS) == expected
+    assert set(Kind) == expected | {"event", "slack"}
 
 
 @pytest.mark.parametrize(

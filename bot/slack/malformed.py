@@ -13,7 +13,7 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
-from bot.logs import log_handled
+from bot.logs import Kind, Outcome, log_handled
 from bot.slack.observe import RetryableDelivery
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,8 @@ def refusal(body: str, headers: Mapping, secret: str | None, error: Exception) -
     """The status and body for a request that made Bolt fail, logged without its content."""
     status, answer = (400, MALFORMED) if signed(body, headers, secret) else (401, UNSIGNED)
     logger.warning("Bolt could not read a request: %s", type(error).__name__)
-    log_handled("slack", "malformed" if status == 400 else "bad_signature", 0.0, status=status)
+    outcome = Outcome.MALFORMED if status == 400 else Outcome.BAD_SIGNATURE
+    log_handled(Kind.SLACK, outcome, 0.0, status=status)
     return status, answer
 
 
