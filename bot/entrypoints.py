@@ -75,7 +75,7 @@ class Entrypoints:
         return self._slack_handler
 
     def _unreadable(self, request: Request, error: Exception) -> Response:
-        from bot.slack.malformed import refusal
+        from bot.slack.failures import refusal
 
         body = request.get_data(as_text=True)
         status, answer = refusal(body, request.headers, self.settings.slack_signing_secret, error)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -13,8 +13,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.settings import Settings
+from bot.slack.context import SettingsInContext
+from bot.slack.failures import error_handler
 from bot.slack.listeners import register_listeners
-from bot.slack.malformed import bolt_error_handler
 
 # Bolt's default blames a missing installation; here auth.test only fails when Slack does.
 AUTHORIZE_FAILED = (
@@ -55,30 +56,19 @@ def _bolt_logger() -> logging.Logger:
 
 def build_app(settings: Settings) -> App:
     """The app, with all work done before the HTTP answer (Cloud Functions has no CPU after)."""
-    signing_secret = settings.slack_signing_secret
     app = App(
         # Without a name Bolt calls inspect.stack() (30-150 ms at cold start). Bolt also names
         # a logger after it and sets its level, so it must not be "sysbot" (our log hierarchy).
         name="sysbot-app",
         client=build_client(settings),
-        signing_secret=signing_secret,
+        signing_secret=settings.slack_signing_secret,
         process_before_response=True,
         token_verification_enabled=False,  # no Web API call at import; auth.test on first use
         raise_error_for_unhandled_request=False,
         user_facing_authorize_error_message=AUTHORIZE_FAILED,
         logger=_bolt_logger(),
     )
-    app.use(_settings_in_context(settings))
+    app.use(SettingsInContext(settings))
     register_listeners(app)
-    app.error(bolt_error_handler(signing_secret))
+    app.error(error_handler(settings.slack_signing_secret))
     return app
-
-
-def _settings_in_context(settings: Settings):
-    """Listeners find the settings in `context["settings"]`, read once when the app was built."""
-
-    def middleware(context: BoltContext, next) -> None:  # noqa: A002 (Bolt's argument name)
-        context["settings"] = settings
-        next()
-
-    return middleware

@@ -4,6 +4,7 @@ can serve any rerun without a database."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from slack_sdk import WebClient
 
@@ -11,6 +12,8 @@ RUN_EVENT = "sysbot_run"
 METADATA_VERSION = 1
 # Slack publishes no number for its metadata size limit; stay well under any plausible one.
 METADATA_DEFINITION_LIMIT = 8000
+# What a reply held; only a "run" can be rerun.
+StoredOutcome = Literal["run", "error", "help", "removed"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,9 @@ class StoredRun:
         return self.outcome == "run" and self.definition is not None
 
 
-def run_metadata(definition: str, rounds: int, source_ts: str = "", outcome: str = "run") -> dict:
+def run_metadata(
+    definition: str, rounds: int, source_ts: str = "", outcome: StoredOutcome = "run"
+) -> dict:
     """Metadata for a reply; `source_ts` is the user message it answers, for deduplication."""
     stored = definition if len(definition) <= METADATA_DEFINITION_LIMIT else None
     payload = {

@@ -10,7 +10,7 @@ from urllib.request import Request, urlopen
 import pytest
 
 from bot.slack.app import AUTHORIZE_FAILED
-from bot.slack.observe import APOLOGY
+from bot.slack.failures import APOLOGY
 from slack_standin import APP_ID, TEAM_ID
 from slack_standin.sender import SlackSender, signature_headers
 from tests.servers import FunctionServer

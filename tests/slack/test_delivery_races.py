@@ -10,10 +10,12 @@ import time
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.logs import Outcome
 from bot.model import Limits
 from bot.render.blocks import ACTION_MORE_ROUNDS
-from bot.slack.conversation import answer_message
-from bot.slack.observe import APOLOGY
+from bot.slack.answering.exactly_once import Answered, answer_message
+from bot.slack.answering.user_message import UserMessage
+from bot.slack.failures import APOLOGY
 from bot.slack.thread import run_metadata
 from slack_standin import BOT_ID, SlackStandIn
 from slack_standin.sender import SlackSender
@@ -66,29 +68,26 @@ def test_a_retry_waits_for_a_first_delivery_that_then_fails_and_answers_itself()
     with SlackStandIn(bot_token=BOT_TOKEN) as standin:
         standin.add_channel("C1")
         client = WebClient(token=BOT_TOKEN, base_url=standin.api_url, retry_handlers=[])
-        message = SlackSender(standin, "", SIGNING_SECRET).user_message(FENCED)
+        event = SlackSender(standin, "", SIGNING_SECRET).user_message(FENCED)
+        message = UserMessage.from_event("C1", event)
         standin.fail_next("conversations.replies", delay=0.5)  # the first delivery is slow,
         standin.fail_next("chat.postMessage", status=500)  # then Slack refuses its reply
         failed = []
 
         def first_delivery() -> None:
             try:
-                answer_message(
-                    client, BOT_ID, "C1", message, Limits(), addressed=True, kind="mention"
-                )
+                answer_message(client, BOT_ID, message, Limits(), addressed=True)
             except SlackApiError as error:
                 failed.append(error)
 
         first = threading.Thread(target=first_delivery)
         first.start()
         time.sleep(0.1)
-        outcome = answer_message(
-            client, BOT_ID, "C1", message, Limits(), addressed=True, kind="mention"
-        )
+        answered = answer_message(client, BOT_ID, message, Limits(), addressed=True)
         first.join()
 
-        assert failed and outcome == ("mention", "ok")
-        [reply] = bot_replies(standin, "C1", message["ts"])
+        assert failed and answered == Answered(Outcome.OK)
+        [reply] = bot_replies(standin, "C1", message.ts)
         assert table(reply) == systems_table(FUNNEL, 10)
 
 

@@ -1,11 +1,15 @@
 """ "Edit & rerun": open the editor prefilled with the run's model and rounds."""
 
+from functools import partial
+
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.logs import Outcome
 from bot.render.views import MODAL_TEXT_LIMIT, model_modal
-from bot.slack.listeners.actions.gone import run_behind_click, unless_not_a_member
-from bot.slack.observe import listener
+from bot.slack.answering.reply import reply_privately
+from bot.slack.clicked_run import ClickedRun, on_clicked_run
+from bot.slack.context import log_outcome, settings_of
 
 TOO_LONG = (
     "This model is longer than the editor's {limit:,} characters. Reply in the thread with the "
@@ -13,28 +17,24 @@ TOO_LONG = (
 )
 
 
-@listener("action")
-@unless_not_a_member
 def edit_and_rerun(
     ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext
-) -> str:
-    clicked = run_behind_click(ack, body, client, respond)
-    if clicked is None:
-        return "run_not_found"
-    if not isinstance(body.get("trigger_id"), str):
-        return "ignored"  # Slack always sends one; without it no editor can open
+) -> None:
+    max_rounds = settings_of(context).limits.max_rounds
+    open_editor = partial(_open_editor, client, respond, body.get("trigger_id"), max_rounds)
+    log_outcome(context, on_clicked_run(ack, body, client, respond, open_editor))
+
+
+def _open_editor(
+    client: WebClient, respond: Respond, trigger_id: object, max_rounds: int, clicked: ClickedRun
+) -> Outcome:
+    if not isinstance(trigger_id, str):
+        return Outcome.IGNORED  # Slack always sends one; without it no editor can open
     if len(clicked.run.definition) > MODAL_TEXT_LIMIT:
-        respond(
-            text=TOO_LONG.format(limit=MODAL_TEXT_LIMIT),
-            response_type="ephemeral",
-            replace_original=False,
-        )
-        return "too_long"
+        reply_privately(respond, TOO_LONG.format(limit=MODAL_TEXT_LIMIT))
+        return Outcome.TOO_LONG
     # The run to compare with is the one whose button was pressed, not the thread's newest.
     place = {"channel": clicked.channel, "thread_ts": clicked.thread_ts, "run_ts": clicked.run.ts}
-    max_rounds = context["settings"].limits.max_rounds
-    client.views_open(
-        trigger_id=body["trigger_id"],
-        view=model_modal(clicked.run.definition, clicked.run.rounds, place, max_rounds),
-    )
-    return "ok"
+    view = model_modal(clicked.run.definition, clicked.run.rounds, place, max_rounds)
+    client.views_open(trigger_id=trigger_id, view=view)
+    return Outcome.OK

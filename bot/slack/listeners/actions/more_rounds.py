@@ -1,28 +1,32 @@
 """ "More rounds": rerun with twice the rounds (up to the limit) and compare, in the thread."""
 
+from functools import partial
+
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.chat.rerun import Rerun
-from bot.slack.answers import rerun_answer
-from bot.slack.listeners.actions.gone import run_behind_click, unless_not_a_member
-from bot.slack.observe import listener
-from bot.slack.replies import post_answer
+from bot.logs import Outcome
+from bot.model import Limits
+from bot.slack.answering.answer import ModelRun
+from bot.slack.answering.reply import Reply, send_reply
+from bot.slack.clicked_run import ClickedRun, on_clicked_run
+from bot.slack.context import log_outcome, settings_of
 
 
-@listener("action")
-@unless_not_a_member
 def more_rounds(
     ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext
-) -> str:
-    clicked = run_behind_click(ack, body, client, respond)
-    if clicked is None:
-        return "run_not_found"
-    limits = context["settings"].limits
+) -> None:
+    rerun = partial(_rerun, client, settings_of(context).limits)
+    log_outcome(context, on_clicked_run(ack, body, client, respond, rerun))
+
+
+def _rerun(client: WebClient, limits: Limits, clicked: ClickedRun) -> Outcome:
     rounds = clicked.value.get("rounds")
     rounds = rounds if isinstance(rounds, int) else min(clicked.run.rounds * 2, limits.max_rounds)
-    answer = rerun_answer(
-        clicked.run, Rerun(rounds=rounds), limits, f":heavy_plus_sign: {rounds} rounds"
+    run = ModelRun.rerunning(
+        clicked.run, Rerun(rounds=rounds), f":heavy_plus_sign: {rounds} rounds"
     )
-    post_answer(client, clicked.channel, answer, limits.max_rounds, thread_ts=clicked.thread_ts)
-    return "ok"
+    reply = Reply(run.answer(limits), clicked.channel, thread_ts=clicked.thread_ts)
+    send_reply(client, reply, limits.max_rounds)
+    return Outcome.OK

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.chat.reader import read_request
-from bot.model import ModelError
+from bot.logs import Outcome
+from bot.model import Limits, ModelError
 from bot.render.views import help_message
-from bot.slack.answers import Answer, fresh_answer
-from bot.slack.observe import listener
-from bot.slack.replies import is_not_a_member, post_answer, send_with_fallbacks
+from bot.slack.answering.answer import ErrorAnswer, ModelRun, RunAnswer
+from bot.slack.answering.reply import Reply, is_not_a_member, respond_in_channel, send_reply
+from bot.slack.context import log_outcome, settings_of
 
 HELP_WORDS = {"", "help", "-h", "--help", "?"}
 NOT_A_MEMBER_NOTE = (
@@ -20,55 +23,38 @@ NOT_A_MEMBER_NOTE = (
 )
 
 
-@listener("command")
 def model_command(
     ack: Ack, command: dict, client: WebClient, respond: Respond, context: BoltContext
-) -> str:
+) -> None:
+    log_outcome(context, _answer(ack, command, client, respond, settings_of(context).limits))
+
+
+def _answer(
+    ack: Ack, command: dict, client: WebClient, respond: Respond, limits: Limits
+) -> Outcome:
     text = command.get("text") or ""
     if text.strip().lower() in HELP_WORDS:
         ack(**help_message(with_editor_button=not text.strip()))
-        return "help"
-    limits = context["settings"].limits
+        return Outcome.HELP
     try:
-        answer = fresh_answer(read_request(text), limits)
-    except ModelError as error:
-        answer = Answer("error", error=error)
-    if answer.error is not None:
-        answer.definition = text  # echo everything typed, options included: nothing is lost
-        ack(**answer.render())
-        return "model_error"
-    answer.heading = f"<@{command['user_id']}> ran `/model`"
+        answer = ModelRun.of(read_request(text)).run(limits)
+    except ModelError as error:  # echo everything typed, options included: nothing is lost
+        ack(**ErrorAnswer(error, text).render())
+        return Outcome.MODEL_ERROR
+    answer = replace(answer, heading=f"<@{command['user_id']}> ran `/model`")
     _post_in_channel(client, respond, command["channel_id"], answer, limits.max_rounds)
     ack()
-    return "ok"
+    return Outcome.OK
 
 
 def _post_in_channel(
-    client: WebClient, respond: Respond, channel: str, answer: Answer, max_rounds: int
+    client: WebClient, respond: Respond, channel: str, answer: RunAnswer, max_rounds: int
 ) -> None:
     """Post as the bot (so the thread can be rerun); outside its channels, answer in place."""
     try:
-        post_answer(client, channel, answer, max_rounds)
+        send_reply(client, Reply(answer, channel), max_rounds)
     except SlackApiError as error:
         if not is_not_a_member(error):
             raise
-        answer.heading = f"{answer.heading}\n{NOT_A_MEMBER_NOTE}"
-        send_with_fallbacks(
-            _respond_raising(respond),
-            answer,
-            max_rounds,
-            response_type="in_channel",
-            metadata=answer.metadata(),
-        )
-
-
-def _respond_raising(respond: Respond):
-    """`respond` returns a status instead of raising; make refusals look like Web API errors."""
-
-    def send(**message):
-        response = respond(**message)
-        if response.status_code != 200:
-            raise SlackApiError(response.body, {"ok": False, "error": response.body})
-        return response
-
-    return send
+        noted = replace(answer, heading=f"{answer.heading}\n{NOT_A_MEMBER_NOTE}")
+        respond_in_channel(respond, noted, max_rounds)

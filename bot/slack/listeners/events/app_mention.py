@@ -3,23 +3,18 @@
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.conversation import answer_message, from_a_bot, readable
-from bot.slack.observe import listener
+from bot.logs import Outcome
+from bot.slack.answering.exactly_once import answer_message
+from bot.slack.answering.user_message import UserMessage
+from bot.slack.context import log_outcome, settings_of
 
 
-@listener("mention")
-def app_mention(event: dict, client: WebClient, context: BoltContext):
+def app_mention(event: dict, client: WebClient, context: BoltContext) -> None:
+    message = UserMessage.from_event(event.get("channel"), event)
     # In direct messages the message listener answers; a mention there would be a double.
-    if not readable(event.get("channel"), event) or from_a_bot(event):
-        return "ignored"
-    if event["channel"].startswith("D"):
-        return "ignored"
-    return answer_message(
-        client,
-        context.bot_id,
-        event["channel"],
-        event,
-        context["settings"].limits,
-        addressed=True,
-        kind="mention",
-    )
+    if message is None or message.channel.startswith("D"):
+        log_outcome(context, Outcome.IGNORED)
+    else:
+        limits = settings_of(context).limits
+        answered = answer_message(client, context.bot_id, message, limits, addressed=True)
+        log_outcome(context, answered.outcome, answered.kind)

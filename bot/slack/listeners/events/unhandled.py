@@ -1,8 +1,10 @@
 """Events the bot subscribes to but does not act on still get a 2xx, so Slack won't retry."""
 
-from bot.slack.observe import listener
+from slack_bolt import BoltContext
+
+from bot.logs import Outcome
+from bot.slack.context import log_outcome
 
 
-@listener("event")
-def unhandled_event() -> str:
-    return "ignored"
+def unhandled_event(context: BoltContext) -> None:
+    log_outcome(context, Outcome.IGNORED)

@@ -3,21 +3,22 @@
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.conversation import answer_message, from_a_bot, readable
-from bot.slack.observe import listener
+from bot.logs import Outcome
+from bot.slack.answering.exactly_once import answer_message
+from bot.slack.answering.user_message import UserMessage
+from bot.slack.context import log_outcome, settings_of
 
 
-@listener("message")
-def model_message(event: dict, client: WebClient, context: BoltContext):
-    if not readable(event.get("channel"), event) or from_a_bot(event):
-        return "ignored"
-    channel = event["channel"]
-    direct = event.get("channel_type") == "im" or channel.startswith("D")
+def model_message(event: dict, client: WebClient, context: BoltContext) -> None:
+    message = UserMessage.from_event(event.get("channel"), event)
+    direct = message is not None and (
+        event.get("channel_type") == "im" or message.channel.startswith("D")
+    )
     # With both app_mention and message.* subscribed, a mention arrives twice: app_mention
     # answers it, so this listener steps aside.
-    if not direct and f"<@{context.bot_user_id}>" in (event.get("text") or ""):
-        return "ignored"
-    limits = context["settings"].limits
-    return answer_message(
-        client, context.bot_id, channel, event, limits, addressed=direct, kind="message"
-    )
+    if message is None or (not direct and f"<@{context.bot_user_id}>" in message.text):
+        log_outcome(context, Outcome.IGNORED)
+    else:
+        limits = settings_of(context).limits
+        answered = answer_message(client, context.bot_id, message, limits, addressed=direct)
+        log_outcome(context, answered.outcome, answered.kind)

@@ -1,0 +1,128 @@
+"""What a reply says: a run (compared with the run before it, for a rerun), a model's error,
+the short guide, or that an edit took the model away; and the run to do to get the first two."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from bot.chat.reader import ModelRequest
+from bot.chat.rerun import Rerun
+from bot.logs import Outcome
+from bot.model import Limits, ModelError, RunResult, run_definition
+from bot.model.diff import StockChange, compare_runs
+from bot.render.blocks import Fallback, error_message, no_model_message, run_message
+from bot.render.views import help_message
+from bot.slack.thread import StoredRun, run_metadata
+
+
+@dataclass(frozen=True)
+class RunAnswer:
+    result: RunResult
+    heading: str | None = None
+    # A rerun's comparison with the run before it (empty when that one no longer runs); None
+    # for a first run.
+    changes: list[StockChange] | None = None
+    outcome: ClassVar[Outcome] = Outcome.OK
+
+    @property
+    def rerun(self) -> bool:
+        return self.changes is not None
+
+    def render(self, fallback: Fallback = Fallback.FULL, max_rounds: int = 1000) -> dict:
+        return run_message(
+            self.result,
+            heading=self.heading,
+            changes=self.changes,
+            fallback=fallback,
+            max_rounds=max_rounds,
+        )
+
+    def metadata(self, source_ts: str = "") -> dict:
+        return run_metadata(self.result.definition, self.result.rounds, source_ts, "run")
+
+
+@dataclass(frozen=True)
+class ErrorAnswer:
+    error: ModelError
+    definition: str  # as the user sent it, echoed back so that nothing is lost
+    rounds: int = 0
+    heading: str | None = None
+    outcome: ClassVar[Outcome] = Outcome.MODEL_ERROR
+
+    def render(self, fallback: Fallback = Fallback.FULL, max_rounds: int = 1000) -> dict:
+        return error_message(self.error, self.definition, self.heading)
+
+    def metadata(self, source_ts: str = "") -> dict:
+        return run_metadata(self.definition, self.rounds, source_ts, "error")
+
+
+@dataclass(frozen=True)
+class HelpAnswer:
+    outcome: ClassVar[Outcome] = Outcome.HELP
+
+    def render(self, fallback: Fallback = Fallback.FULL, max_rounds: int = 1000) -> dict:
+        return help_message(with_editor_button=False)
+
+    def metadata(self, source_ts: str = "") -> dict:
+        return run_metadata("", 0, source_ts, "help")
+
+
+@dataclass(frozen=True)
+class NoModelAnswer:
+    """The answer to an edit that took the model out of a message the bot had answered."""
+
+    heading: str
+    outcome: ClassVar[Outcome] = Outcome.REMOVED
+
+    def render(self, fallback: Fallback = Fallback.FULL, max_rounds: int = 1000) -> dict:
+        return no_model_message(self.heading)
+
+    def metadata(self, source_ts: str = "") -> dict:
+        return run_metadata("", 0, source_ts, "removed")
+
+
+Answer = RunAnswer | ErrorAnswer | HelpAnswer | NoModelAnswer
+
+
+@dataclass(frozen=True)
+class ModelRun:
+    """A run to do: a definition with its options, and the earlier run to compare it with."""
+
+    definition: str
+    rounds: int | None = None
+    overrides: dict[str, str] = field(default_factory=dict)
+    earlier: StoredRun | None = None
+    heading: str | None = None
+
+    @classmethod
+    def of(cls, request: ModelRequest, heading: str | None = None) -> ModelRun:
+        return cls(request.definition, request.rounds, request.overrides, heading=heading)
+
+    @classmethod
+    def rerunning(cls, earlier: StoredRun, rerun: Rerun, heading: str) -> ModelRun:
+        """The earlier run with the changes a thread reply or a button asks for."""
+        definition, rounds = rerun.apply(earlier.definition, earlier.rounds)
+        return cls(definition, rounds, rerun.overrides, earlier, heading)
+
+    def run(self, limits: Limits) -> RunAnswer:
+        """The result, compared with the earlier run; ModelError when the model can't run."""
+        result = run_definition(self.definition, self.rounds, self.overrides, limits)
+        changes = None if self.earlier is None else changes_since(self.earlier, result, limits)
+        return RunAnswer(result, self.heading, changes)
+
+    def answer(self, limits: Limits) -> RunAnswer | ErrorAnswer:
+        """The result, or the error with the definition echoed."""
+        try:
+            return self.run(limits)
+        except ModelError as error:
+            return ErrorAnswer(error, self.definition, self.rounds or 0, self.heading)
+
+
+def changes_since(earlier: StoredRun, result: RunResult, limits: Limits) -> list[StockChange]:
+    """Rerun the earlier definition (runs are deterministic) rather than store its rows."""
+    try:
+        before = run_definition(earlier.definition, earlier.rounds, None, limits)
+    except ModelError:
+        return []
+    return compare_runs(before, result)

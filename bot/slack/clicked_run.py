@@ -1,0 +1,87 @@
+"""The run behind a result's button, read from the clicked message's metadata or else from its
+thread; and what a button says when it can't do its work: the run can no longer be found, or
+the bot is not a member of the channel (so it can neither read the thread nor post there)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.logs import Outcome
+from bot.slack.answering.reply import is_not_a_member, reply_privately
+from bot.slack.thread import StoredRun, read_thread, stored_run
+
+RUN_GONE = (
+    "I can't find the model behind this result any more (it may be too long to keep in the "
+    "message), so post it again with `/model`."
+)
+NOT_A_MEMBER = (
+    "I'm not a member of this channel, so I can't read this result's thread or answer in it. "
+    "`/invite` me and press the button again."
+)
+
+
+@dataclass(frozen=True)
+class ClickedRun:
+    channel: str
+    thread_ts: str
+    run: StoredRun  # rerunnable
+    value: dict  # the button's value
+
+
+def on_clicked_run(
+    ack: Ack,
+    body: dict,
+    client: WebClient,
+    respond: Respond,
+    work: Callable[[ClickedRun], Outcome],
+) -> Outcome:
+    """Acknowledge a click and do the button's `work` on the run behind it; tell the person who
+    clicked when the run is gone or the bot is not in the channel."""
+    ack()
+    try:
+        clicked = _clicked_run(client, body)
+        if clicked is None:
+            reply_privately(respond, RUN_GONE)
+            return Outcome.RUN_NOT_FOUND
+        return work(clicked)
+    except SlackApiError as error:
+        if not is_not_a_member(error):
+            raise
+        reply_privately(respond, NOT_A_MEMBER)
+        return Outcome.NOT_IN_CHANNEL
+
+
+def _clicked_run(client: WebClient, body: dict) -> ClickedRun | None:
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
+    ts = container.get("message_ts") or message.get("ts", "")
+    thread_ts = message.get("thread_ts") or ts
+    if not all(isinstance(value, str) for value in (channel, ts, thread_ts)):
+        return None  # Slack sends these ids as strings: nothing to find
+    run = stored_run(message) if _has_payload(message) else None
+    if run is None and ts and not container.get("is_ephemeral"):
+        found = [m for m in read_thread(client, channel, thread_ts) if m.get("ts") == ts]
+        run = stored_run(found[0]) if found else None
+    if run is None or not run.rerunnable:
+        return None
+    return ClickedRun(channel, thread_ts, run, _button_value(body))
+
+
+def _has_payload(message: dict) -> bool:
+    return isinstance((message.get("metadata") or {}).get("event_payload"), dict)
+
+
+def _button_value(body: dict) -> dict:
+    actions = body.get("actions") or [{}]
+    try:
+        value = json.loads(actions[0].get("value") or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
