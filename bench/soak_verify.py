@@ -20,8 +20,8 @@ from bench.soak_traffic import EVENT_KINDS, STOCK_NAMES, Record, run_payload, so
 from bench.soak_world import BOT_TOKEN, SIGNING_SECRET, World
 from bot.render.blocks import TABLE_MAX_ROWS, sample
 from bot.render.numbers import display_number, json_number
-from bot.slack.conversation import EDIT_HEADING
-from bot.slack.observe import APOLOGY, TRANSIENT_SLACK_ERRORS
+from bot.slack.answering.exactly_once import EDIT_HEADING
+from bot.slack.failures import APOLOGY, TRANSIENT_SLACK_ERRORS
 
 CLICK_KINDS = {"more_rounds", "csv"}
 LOGGED_FAILURES = {"slack_error", "slack_unreachable"}
