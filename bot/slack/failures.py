@@ -56,7 +56,7 @@ def error_handler(signing_secret: str) -> Callable[..., BoltResponse | None]:
         request: BoltRequest,
         context: BoltContext,
         ack: Ack,
-        respond: Respond | None,
+        respond: Respond,
     ) -> BoltResponse | None:
         log = request_log(context)
         if log is None:  # no listener was chosen: Bolt failed reading the request
@@ -90,7 +90,7 @@ def _refused(code: str, status: int) -> Failure:
     return Failure(Outcome.SLACK_ERROR, retryable=transient, slack_error=code)
 
 
-def _answer(body: dict, failure: Failure, ack: Ack, respond: Respond | None) -> BoltResponse | None:
+def _answer(body: dict, failure: Failure, ack: Ack, respond: Respond) -> BoltResponse | None:
     """An event: 500 (None keeps Bolt's) when Slack's retry could succeed, else 200. Anything
     else is acknowledged, with the apology where the user can see it."""
     if is_event(body):
@@ -100,7 +100,7 @@ def _answer(body: dict, failure: Failure, ack: Ack, respond: Respond | None) -> 
             ack(text=APOLOGY)
         elif ack.response is None:
             ack()
-        if is_action(body) and respond is not None:  # a click is acknowledged before its work
+        if is_action(body):  # a click was acknowledged before its work: tell it by its URL
             reply_privately(respond, APOLOGY)
     except Exception:  # the apology is a courtesy: its own failure only gets logged
         logger.exception("could not acknowledge after a failure")

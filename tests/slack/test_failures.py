@@ -1,0 +1,123 @@
+"""What a failure becomes, decided by Bolt's error handler from the exception and the request:
+a retry for an event Slack could still deliver, an apology for anything a person sent, and 400
+or 401 for a request Bolt itself could not read."""
+
+import json
+import time
+from urllib.error import URLError
+
+import pytest
+from slack_bolt import BoltRequest, BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web import SlackResponse
+
+from bot.logs import Kind
+from bot.slack.answering.reply import SlackRefused
+from bot.slack.context import REQUEST_LOG, RequestLog
+from bot.slack.failures import APOLOGY, error_handler
+
+SECRET = "test-secret"
+EVENT = {"type": "event_callback", "event_id": "Ev1", "event": {"type": "message"}}
+COMMAND = {"command": "/model", "text": "x", "response_url": "http://127.0.0.1:9/r"}
+
+
+def slack_refused(code: str, status: int) -> SlackApiError:
+    response = SlackResponse(
+        client=None,
+        http_verb="POST",
+        api_url="chat.postMessage",
+        req_args={},
+        data={"ok": False, "error": code},
+        headers={},
+        status_code=status,
+    )
+    return SlackApiError(code, response)
+
+
+def request(body: dict, listener: Kind | None = Kind.MESSAGE) -> BoltRequest:
+    """A request as Bolt has it when a listener of this kind (None: no listener yet) failed."""
+    if "command" in body:
+        raw, content_type = "&".join(f"{k}={v}" for k, v in body.items()), "form"
+    else:
+        raw, content_type = json.dumps(body), "json"
+    headers = {"content-type": [f"application/{content_type}"]}
+    bolt = BoltRequest(body=raw, headers=headers)
+    if listener is not None:
+        bolt.context[REQUEST_LOG] = RequestLog(listener, time.perf_counter(), 0, None)
+    return bolt
+
+
+def handle(error: Exception, bolt: BoltRequest, told: list | None = None) -> BoltResponse | None:
+    """The error handler's answer; what it sends to the request's response_url goes to `told`."""
+    told = [] if told is None else told
+
+    def respond(**message) -> None:
+        told.append(message)
+
+    on_error = error_handler(SECRET)
+    return on_error(
+        error=error, request=bolt, context=bolt.context, ack=bolt.context.ack, respond=respond
+    )
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        slack_refused("ratelimited", 429),
+        slack_refused("fatal_error", 200),
+        slack_refused("whatever", 503),
+        SlackRefused("internal_error", 200),
+        URLError("down"),
+        ConnectionResetError(),
+        TimeoutError(),
+    ],
+)
+def test_an_event_a_retry_could_finish_keeps_bolts_500(error):
+    assert handle(error, request(EVENT)) is None
+
+
+@pytest.mark.parametrize(
+    "error", [slack_refused("not_in_channel", 200), SlackRefused("used_url", 404), KeyError("x")]
+)
+def test_any_other_failed_event_is_answered_200_so_slack_does_not_retry(error):
+    assert handle(error, request(EVENT)).status == 200
+
+
+def test_a_failed_command_is_answered_with_the_apology():
+    response = handle(KeyError("x"), request(COMMAND, Kind.COMMAND))
+    assert (response.status, response.body) == (200, APOLOGY)
+
+
+def test_a_command_acknowledged_before_it_failed_keeps_its_answer():
+    bolt = request(COMMAND, Kind.COMMAND)
+    bolt.context.ack(text="answered")
+    assert handle(KeyError("x"), bolt).body == "answered"
+
+
+def test_a_failed_click_is_acknowledged_and_told_the_apology():
+    click = {"type": "block_actions", "actions": [{"action_id": "x"}], "response_url": "u"}
+    told = []
+    response = handle(KeyError("x"), request(click, Kind.ACTION), told)
+    assert response.status == 200
+    assert told == [{"text": APOLOGY, "response_type": "ephemeral", "replace_original": False}]
+
+
+def test_a_failed_form_is_closed():
+    view = {"type": "view_submission", "view": {"type": "modal", "callback_id": "x"}}
+    response = handle(KeyError("x"), request(view, Kind.VIEW))
+    assert (response.status, response.body) == (200, "")
+
+
+@pytest.mark.parametrize("signed, status", [(True, 400), (False, 401)])
+def test_a_request_bolt_could_not_read_is_refused(signed, status):
+    bolt = request(EVENT, listener=None)
+    stamp = str(int(time.time()))
+    if signed:
+        signature = SignatureVerifier(SECRET).generate_signature(
+            timestamp=stamp, body=bolt.raw_body
+        )
+        bolt.headers.update(
+            {"x-slack-request-timestamp": [stamp], "x-slack-signature": [signature]}
+        )
+    assert handle(TypeError("unreadable"), bolt).status == status
