@@ -10,6 +10,7 @@ from typing import TypeVar
 from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
 from bot.render.blocks import Fallback
 from bot.slack.answering.answer import Answer
@@ -38,6 +39,8 @@ class BlocksRefused(SlackRefused):
 
 @dataclass(frozen=True)
 class Reply:
+    """A planned reply: what it says, where it goes, and which message of the bot's it replaces."""
+
     answer: Answer
     channel: str
     thread_ts: str | None = None  # None: in the channel itself
@@ -80,7 +83,7 @@ def _richest_accepted(send: Callable[[dict], T], answer: Answer, max_rounds: int
     return send(answer.render(plainest, max_rounds))
 
 
-def _web_api(call: Callable[..., dict], **fields) -> Callable[[dict], str]:
+def _web_api(call: Callable[..., SlackResponse], **fields) -> Callable[[dict], str]:
     def send(message: dict) -> str:
         try:
             return call(**message, **fields)["ts"]
