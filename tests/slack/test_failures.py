@@ -8,31 +8,17 @@ from urllib.error import URLError
 
 import pytest
 from slack_bolt import BoltRequest, BoltResponse
-from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
-from slack_sdk.web import SlackResponse
 
 from bot.logs import Kind
 from bot.slack.answering.reply import SlackRefused
 from bot.slack.context import REQUEST_LOG, RequestLog
 from bot.slack.failures import APOLOGY, error_handler
+from tests.slack.slack_errors import slack_api_error
 
 SECRET = "test-secret"
 EVENT = {"type": "event_callback", "event_id": "Ev1", "event": {"type": "message"}}
 COMMAND = {"command": "/model", "text": "x", "response_url": "http://127.0.0.1:9/r"}
-
-
-def slack_refused(code: str, status: int) -> SlackApiError:
-    response = SlackResponse(
-        client=None,
-        http_verb="POST",
-        api_url="chat.postMessage",
-        req_args={},
-        data={"ok": False, "error": code},
-        headers={},
-        status_code=status,
-    )
-    return SlackApiError(code, response)
 
 
 def request(body: dict, listener: Kind | None = Kind.MESSAGE) -> BoltRequest:
@@ -64,9 +50,9 @@ def handle(error: Exception, bolt: BoltRequest, told: list | None = None) -> Bol
 @pytest.mark.parametrize(
     "error",
     [
-        slack_refused("ratelimited", 429),
-        slack_refused("fatal_error", 200),
-        slack_refused("whatever", 503),
+        slack_api_error("ratelimited", 429),
+        slack_api_error("fatal_error", 200),
+        slack_api_error("whatever", 503),
         SlackRefused("internal_error", 200),
         URLError("down"),
         ConnectionResetError(),
@@ -78,7 +64,7 @@ def test_an_event_a_retry_could_finish_keeps_bolts_500(error):
 
 
 @pytest.mark.parametrize(
-    "error", [slack_refused("not_in_channel", 200), SlackRefused("used_url", 404), KeyError("x")]
+    "error", [slack_api_error("not_in_channel", 200), SlackRefused("used_url", 404), KeyError("x")]
 )
 def test_any_other_failed_event_is_answered_200_so_slack_does_not_retry(error):
     assert handle(error, request(EVENT)).status == 200

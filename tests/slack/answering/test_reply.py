@@ -3,7 +3,6 @@ response_url, and Slack's refusals as named errors."""
 
 import pytest
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web import SlackResponse
 from slack_sdk.webhook import WebhookResponse
 
 from bot.model import run_definition
@@ -15,21 +14,9 @@ from bot.slack.answering.reply import (
     respond_in_channel,
     send_reply,
 )
+from tests.slack.slack_errors import slack_api_error
 
 ANSWER = RunAnswer(run_definition("[a] > b @ 5", 3))
-
-
-def refusal(error: str, status: int = 200) -> SlackApiError:
-    response = SlackResponse(
-        client=None,
-        http_verb="POST",
-        api_url="chat.postMessage",
-        req_args={},
-        data={"ok": False, "error": error},
-        headers={},
-        status_code=status,
-    )
-    return SlackApiError(error, response)
 
 
 class Client:
@@ -53,7 +40,7 @@ def block_types(message: dict) -> set[str]:
 
 
 def test_a_reply_falls_back_until_the_workspace_accepts_it():
-    client = Client(refusal("invalid_blocks"), refusal("invalid_blocks"))
+    client = Client(slack_api_error("invalid_blocks"), slack_api_error("invalid_blocks"))
 
     assert send_reply(client, Reply(ANSWER, "C1", thread_ts="1.0"), 1000) == "9.0"
 
@@ -65,7 +52,7 @@ def test_a_reply_falls_back_until_the_workspace_accepts_it():
 
 
 def test_blocks_refused_at_every_level_say_so():
-    client = Client(*(refusal("invalid_blocks") for _ in range(3)))
+    client = Client(*(slack_api_error("invalid_blocks") for _ in range(3)))
 
     with pytest.raises(BlocksRefused) as refused:
         send_reply(client, Reply(ANSWER, "C1"), 1000)
@@ -74,7 +61,7 @@ def test_blocks_refused_at_every_level_say_so():
 
 
 def test_any_other_refusal_is_slacks_own_error():
-    client = Client(refusal("not_in_channel"))
+    client = Client(slack_api_error("not_in_channel"))
 
     with pytest.raises(SlackApiError):
         send_reply(client, Reply(ANSWER, "C1"), 1000)
