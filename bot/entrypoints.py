@@ -22,6 +22,7 @@ API_OUTCOMES = {
     400: Outcome.MODEL_ERROR,
     405: Outcome.METHOD_NOT_ALLOWED,
     413: Outcome.TOO_LARGE,
+    500: Outcome.FAILED,
 }
 
 
