@@ -8,30 +8,37 @@ from __future__ import annotations
 import math
 import re
 
-from systems import lexer
-from systems.models import Conversion
-
-from bot.model.source import is_blank_or_comment, split_parts, stock_name, unmatched_parens
+from bot.model.source import FlowParts, split_parts, stock_name, unmatched_parens
+from bot.model.systems_adapter import (
+    BuiltModel,
+    Flow,
+    FlowKind,
+    Formula,
+    LineReading,
+    Operator,
+    RateReading,
+    StockReading,
+    Values,
+)
 
 _ADDITIVE, _MULTIPLICATIVE = {"+", "-"}, {"*", "/"}
+_FLOORING = {FlowKind.CONVERSION, FlowKind.LEAK}  # they move whole units, rounding down
 
 
-def reading_warnings(lines: list[str], lexed_lines: dict[int, list]) -> list[str]:
-    """Warnings that need only the text and each line's tokens."""
+def reading_warnings(lines: list[str], readings: dict[int, LineReading]) -> list[str]:
+    """Warnings that need only the text and how `systems` read each line."""
     warnings: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        if is_blank_or_comment(line):
-            continue
-        warnings += _line_warnings(number, line, lexed_lines.get(number, []))
-        warnings += _precedence_warnings(number, lexed_lines.get(number, []))
+    for number, reading in readings.items():
+        warnings += _line_warnings(number, lines[number - 1], reading)
+        warnings += _precedence_warnings(number, reading)
     return warnings
 
 
-def _line_warnings(number: int, line: str, tokens: list) -> list[str]:
+def _line_warnings(number: int, line: str, reading: LineReading) -> list[str]:
     found = []
     opened, _ = unmatched_parens(line)
     if opened:
-        found.append(_unclosed_warning(number, line, tokens, opened[0]))
+        found.append(_unclosed_warning(number, line, reading, opened[0]))
     if "#" in line:
         found.append(
             f"Line {number}: everything on this line is a comment to `systems`, "
@@ -55,40 +62,22 @@ def _line_warnings(number: int, line: str, tokens: list) -> list[str]:
     return found
 
 
-def _unclosed_warning(number: int, line: str, tokens: list, column: int) -> str:
+def _unclosed_warning(number: int, line: str, reading: LineReading, column: int) -> str:
     """`systems` keeps only what follows an unclosed `(`: `2 * (3 + 1` reads as `3 + 1`."""
-    token = _token_at(split_parts(line), tokens, column)
-    reading = f"reads it as `{_token_text(token)}`" if token else "ignores the missing `)`"
-    return f"Line {number}: the `(` at column {column + 1} is never closed; `systems` {reading}."
+    read = _read_at(split_parts(line), reading, column)
+    said = f"reads it as `{read.as_text()}`" if read else "ignores the missing `)`"
+    return f"Line {number}: the `(` at column {column + 1} is never closed; `systems` {said}."
 
 
-def _token_at(parts, tokens: list, column: int):
-    """The stock or flow token that `column` of the line was read into."""
-    stocks = [t for t in tokens if t[0] in (lexer.TOKEN_STOCK, lexer.TOKEN_STOCK_INFINITE)]
-    flows = [t for t in tokens if t[0] == lexer.TOKEN_FLOW]
+def _read_at(
+    parts: FlowParts, reading: LineReading, column: int
+) -> StockReading | RateReading | None:
+    """The stock or rate that `column` of the line was read into."""
     if parts.rate is not None and column >= parts.rate.start:
-        candidates = flows
-    elif parts.destination is not None and column >= parts.destination.start:
-        candidates = stocks[1:]
-    else:
-        candidates = stocks
-    return candidates[0] if candidates else None
-
-
-def _token_text(token) -> str:
-    kind, name, (_, params) = token
-    if kind == lexer.TOKEN_STOCK_INFINITE:
-        return f"[{name}]"
-    inner = ", ".join(_formula_text(formula) for formula in params)
-    return f"{name}({inner})" if name else inner
-
-
-def _formula_text(formula) -> str:
-    """A formula as `systems` reads it; unlike `lexer.readable`, nested ones keep parentheses."""
-    return " ".join(
-        f"({_formula_text(token)})" if token[0] == lexer.TOKEN_FORMULA else str(token[1])
-        for token in formula[1]
-    )
+        return reading.rate
+    if parts.destination is not None and column >= parts.destination.start:
+        return reading.stocks[1] if len(reading.stocks) > 1 else None
+    return reading.stocks[0] if reading.stocks else None
 
 
 def _no_rate_warning(number: int, parts) -> str:
@@ -113,52 +102,37 @@ def _has_inner_space(text: str) -> bool:
     return " " in text.split("(")[0].strip()
 
 
-def _precedence_warnings(number: int, tokens: list) -> list[str]:
-    for formula in _formulas(tokens):
+def _precedence_warnings(number: int, reading: LineReading) -> list[str]:
+    for formula in reading.formulas():
         if _mixes_precedence(formula):
-            text = _formula_text(formula)
             return [
-                f"Line {number}: `{text}` is worked out left to right, with no operator "
-                "precedence; add parentheses if you meant otherwise."
+                f"Line {number}: `{formula.as_text()}` is worked out left to right, with no "
+                "operator precedence; add parentheses if you meant otherwise."
             ]
     return []
 
 
-def _formulas(tokens: list):
-    for token in tokens:
-        if token[0] in (lexer.TOKEN_STOCK, lexer.TOKEN_FLOW):
-            for formula in token[2][1]:
-                yield from _nested(formula)
-
-
-def _nested(formula):
-    yield formula
-    for token in formula[1]:
-        if token[0] == lexer.TOKEN_FORMULA:
-            yield from _nested(token)
-
-
-def _mixes_precedence(formula) -> bool:
-    ops = {value for kind, value in formula[1] if kind == lexer.TOKEN_OP}
+def _mixes_precedence(formula: Formula) -> bool:
+    ops = {term.text for term in formula.terms if isinstance(term, Operator)}
     return bool(ops & _ADDITIVE) and bool(ops & _MULTIPLICATIVE)
 
 
-def value_warnings(model, snapshots: list[dict], flow_lines: list[int]) -> list[str]:
+def value_warnings(model: BuiltModel, snapshots: list[Values]) -> list[str]:
     """Warnings that need the built model and the state of every round."""
-    return _above_maximum(model) + _flooring_to_zero(model, snapshots, flow_lines)
+    return _above_maximum(model) + _flooring_to_zero(model, snapshots)
 
 
-def _above_maximum(model) -> list[str]:
+def _above_maximum(model: BuiltModel) -> list[str]:
     warnings = []
-    state = {}
+    values: Values = {}
     for stock in model.stocks:
         try:
-            initial = stock.initial.compute(state)
-            maximum = stock.maximum.compute(state)
+            initial = stock.initial_value(values)
+            maximum = stock.maximum_value(values)
         except Exception:  # a bad formula is reported by the run itself
             continue
-        state[stock.name] = initial
-        if stock.show and initial > maximum:
+        values[stock.name] = initial
+        if stock.shown and initial > maximum:
             warnings.append(
                 f"`{stock.name}` starts at {initial}, above its maximum {maximum}; "
                 "`systems` keeps the higher value."
@@ -166,33 +140,27 @@ def _above_maximum(model) -> list[str]:
     return warnings
 
 
-def _flooring_to_zero(model, snapshots: list[dict], flow_lines: list[int]) -> list[str]:
+def _flooring_to_zero(model: BuiltModel, snapshots: list[Values]) -> list[str]:
     """A conversion or leak that rounds down to nothing every round moves nothing at all."""
     if len(snapshots) < 2:
         return []
-    warnings = []
-    for index, flow in enumerate(model.flows):
-        if isinstance(flow.rate, Conversion) and _never_moves(flow, snapshots):
-            line = flow_lines[index] if index < len(flow_lines) else None
-            where = f"Line {line}: " if line else ""
-            warnings.append(
-                f"{where}the flow from `{flow.source.name}` to "
-                f"`{flow.destination.name}` rounds down to 0 every round, so "
-                "nothing moves; `systems` moves whole units only."
-            )
-    return warnings
+    return [
+        f"Line {flow.line}: the flow from `{flow.source}` to `{flow.destination}` rounds down "
+        "to 0 every round, so nothing moves; `systems` moves whole units only."
+        for flow in model.flows
+        if flow.kind in _FLOORING and _never_moves(flow, snapshots)
+    ]
 
 
-def _never_moves(flow, snapshots: list[dict]) -> bool:
+def _never_moves(flow: Flow, snapshots: list[Values]) -> bool:
     """Cheap first: only a source that never changes can be stuck, so most flows cost nothing."""
-    source = flow.source.name
-    values = {state[source] for state in snapshots}
+    values = {state[flow.source] for state in snapshots}
     value = next(iter(values))
     if len(values) != 1 or not value or isinstance(value, float) and math.isinf(value):
         return False
     for state in snapshots[:-1]:
         try:
-            moved, _ = flow.change(state, state[source], state[flow.destination.name])
+            moved, _ = flow.change(state)
         except Exception:
             return False
         if moved:
