@@ -61,7 +61,7 @@ def explain(listing: Listing, error: SystemsError) -> ModelError:
                 split_parts(listing.line(line)).rate.stripped_start,
                 "Write one value, like `@ 5`, `@ 0.5` or `@ Leak(0.2)`.",
             )
-        case Refusal.FLOW_WITHOUT_STOCK:
+        case Refusal.FLOW_WITHOUT_DESTINATION:
             return listing.error(
                 "This flow is missing its source or its destination.",
                 line,

@@ -86,7 +86,9 @@ class StockReading:
     params: tuple[Formula, ...]
 
     def as_text(self) -> str:
-        return f"[{self.name}]" if self.infinite else f"{self.name}({_joined(self.params)})"
+        if self.infinite:
+            return f"[{self.name}]"
+        return f"{self.name}({_joined(self.params)})" if self.params else self.name
 
 
 @dataclass(slots=True)
@@ -192,7 +194,7 @@ class Refusal(Enum):
     UNKNOWN_FLOW_KIND = auto()
     INFINITE_SOURCE = auto()  # an infinite stock as the source of a conversion or leak
     RATE_COUNT = auto()  # a rate with other than one value
-    FLOW_WITHOUT_STOCK = auto()  # a flow missing its source or its destination
+    FLOW_WITHOUT_DESTINATION = auto()  # `a @ 5`: a flow with no destination
     EMPTY_FORMULA = auto()
     LEADING_OPERATOR = auto()
     OPERATOR_AFTER_OPERATOR = auto()
@@ -287,8 +289,6 @@ def _parse_error(exc: errors.ParseError) -> SystemsError:
         refusal = Refusal.INFINITE_SOURCE
     elif isinstance(inner, TypeError):  # Rate(*params) with other than one param
         refusal = Refusal.RATE_COUNT
-    elif isinstance(inner, AttributeError):  # a conversion checking a source that is None
-        refusal = Refusal.FLOW_WITHOUT_STOCK
     return SystemsError(refusal, line, detail=_one_line(inner))
 
 
@@ -425,8 +425,8 @@ def parse(definition: str, flow_lines: Sequence[int]) -> BuiltModel:
     except Exception as exc:  # `systems` raises bare exceptions from inside its lexer
         raise SystemsError(Refusal.FAILED, detail=_one_line(exc)) from None
     for flow, line in zip(model.flows, flow_lines, strict=True):
-        if flow.source is None or flow.destination is None:
-            raise SystemsError(Refusal.FLOW_WITHOUT_STOCK, line)
+        if flow.destination is None:  # the lexer always reads a source before a rate
+            raise SystemsError(Refusal.FLOW_WITHOUT_DESTINATION, line)
     try:
         model.validate()
     except errors.InvalidFormula as exc:
