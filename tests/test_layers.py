@@ -74,7 +74,7 @@ def test_the_checks_see_what_they_look_for():
         "bot.slack.app",
         "bot.render",
     }
-    reader = BOT / "chat" / "reader.py"
-    assert "html" in _imports(reader)
-    assert {"&lt;", "&gt;", "[@#!]"} <= set(SLACK_MARKUP.findall(reader.read_text()))
+    normalize = BOT / "chat" / "normalize.py"
+    assert "html" in _imports(normalize)
+    assert {"&lt;", "&gt;", "[@#!]"} <= set(SLACK_MARKUP.findall(normalize.read_text()))
     assert SLACK_MARKUP.findall("<@U1> <!here> <#C1|general>") == ["<@U", "<!h", "<#C"]
