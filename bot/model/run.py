@@ -85,7 +85,7 @@ def _check_rounds(rounds: int, limits: Limits) -> int:
     if isinstance(rounds, bool) or not isinstance(rounds, int):
         raise ModelError(
             f"Rounds must be a whole number, not `{rounds}`.",
-            hint=f"Use a number from 0 to {limits.max_rounds}, like `rounds=20`.",
+            hint=f"Use a whole number from 0 to {limits.max_rounds}, such as 20.",
         )
     if not 0 <= rounds <= limits.max_rounds:
         raise ModelError(

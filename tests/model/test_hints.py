@@ -291,3 +291,9 @@ def test_no_error_shows_python_reprs_or_token_tuples():
         error = _error(text)
         assert_plain(error.message, error.hint, str(error))
         assert error.message
+
+
+def test_the_rounds_hint_uses_no_chat_syntax():
+    # the model layer serves the API and the CLI too, where `rounds=20` is not how to ask
+    error = _error("[a] > b @ 1", 2.5)
+    assert error.hint == "Use a whole number from 0 to 1000, such as 20."
