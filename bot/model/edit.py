@@ -18,7 +18,7 @@ from bot.model.source import (
     stock_names,
 )
 
-_VALUE = re.compile(r"-?(\d+(\.\d+)?|inf)")
+_OVERRIDE_VALUE = re.compile(r"-?(\d+(\.\d+)?|inf)")
 
 
 def apply_overrides(definition: str, overrides: Mapping[str, str]) -> str:
@@ -42,7 +42,7 @@ def _check_override(name: str, value: str, known: dict[str, bool]) -> None:
             f"`{name}` is an infinite stock; its value can't be set.",
             hint="Set the value of a stock without brackets.",
         )
-    if not _VALUE.fullmatch(value):
+    if not _OVERRIDE_VALUE.fullmatch(value):
         raise ModelError(
             f"`{value}` is not a number, so `{name}` can't be set to it.",
             hint=f"Write a number, like `{name}=10` or `{name}=2.5`.",

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from bot.model import diagnose, growth, surprises
+from bot.model import diagnose, growth, warn
 from bot.model.edit import apply_overrides
 from bot.model.errors import ModelError
 from bot.model.limits import Limits
@@ -62,9 +62,9 @@ def run_definition(
         _read(definition, limits)  # the unchanged model must be sound before it is edited
         definition = apply_overrides(definition, overrides)
     reading = _read(definition, limits)
-    warnings += surprises.reading_warnings(reading.listing.lines, reading.lines)
+    warnings += warn.reading_warnings(reading.listing.lines, reading.lines)
     snapshots, stop_note = _simulate(reading, rounds, deadline, limits)
-    warnings += surprises.value_warnings(reading.model, snapshots)
+    warnings += warn.value_warnings(reading.model, snapshots)
     stocks = reading.model.visible_stocks
     pick = _picker(stocks)
     rows = [[index, *pick(state)] for index, state in enumerate(snapshots)]
