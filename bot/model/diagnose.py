@@ -48,41 +48,53 @@ def explain(listing: Listing, error: SystemsError) -> ModelError:
         case Refusal.UNKNOWN_FLOW_KIND:
             return _explain_flow_kind(listing, line, error.name)
         case Refusal.INFINITE_SOURCE:
-            return listing.error(
-                "An infinite stock can't be the source of a conversion or a leak.",
-                line,
-                split_parts(listing.line(line)).source.stripped_start,
-                "Use a rate from an infinite stock, like `[Candidates] > Screens @ 5`.",
-            )
-        case Refusal.RATE_COUNT if split_parts(listing.line(line)).rate is not None:
-            return listing.error(
-                "A flow takes exactly one rate.",
-                line,
-                split_parts(listing.line(line)).rate.stripped_start,
-                "Write one value, like `@ 5`, `@ 0.5` or `@ Leak(0.2)`.",
-            )
+            return _explain_infinite_source(listing, line)
+        case Refusal.RATE_COUNT:
+            return _explain_rate_count(listing, error)
         case Refusal.FLOW_WITHOUT_DESTINATION:
-            return listing.error(
-                "This flow is missing its source or its destination.",
-                line,
-                indent(listing.line(line)),
-                SYNTAX,
+            return _syntax_error(
+                listing, line, "This flow is missing its source or its destination."
             )
         case Refusal.UNKNOWN_REFERENCE:
             return _explain_unknown(listing, error.name, line)
-        case refusal if refusal in FORMULA_REFUSALS:
-            return _explain_formula(listing, error, line)
         case Refusal.CIRCULAR_INITIAL_VALUES:
             return _explain_cycle(listing, error.cycle)
         case Refusal.FAILED:
-            return listing.error(
-                f"`systems` could not run this model: {error.detail}.", 1, None, SYNTAX
-            )
+            message = f"`systems` could not run this model: {error.detail}."
+            return listing.error(message, 1, None, SYNTAX)
+        case refusal if refusal in FORMULA_REFUSALS:
+            return _explain_formula(listing, error, line)
+    return _unreadable_line(listing, error)
+
+
+def _syntax_error(listing: Listing, number: int, message: str) -> ModelError:
+    """An error about a whole line, pointing where its text starts, with the syntax as hint."""
+    return listing.error(message, number, indent(listing.line(number)), SYNTAX)
+
+
+def _unreadable_line(listing: Listing, error: SystemsError) -> ModelError:
+    message = f"`systems` could not read this line: {error.detail}."
+    return _syntax_error(listing, error.line, message)
+
+
+def _explain_infinite_source(listing: Listing, number: int) -> ModelError:
     return listing.error(
-        f"`systems` could not read this line: {error.detail}.",
-        line,
-        indent(listing.line(line)),
-        SYNTAX,
+        "An infinite stock can't be the source of a conversion or a leak.",
+        number,
+        split_parts(listing.line(number)).source.stripped_start,
+        "Use a rate from an infinite stock, like `[Candidates] > Screens @ 5`.",
+    )
+
+
+def _explain_rate_count(listing: Listing, error: SystemsError) -> ModelError:
+    rate = split_parts(listing.line(error.line)).rate
+    if rate is None:
+        return _unreadable_line(listing, error)
+    return listing.error(
+        "A flow takes exactly one rate.",
+        error.line,
+        rate.stripped_start,
+        "Write one value, like `@ 5`, `@ 0.5` or `@ Leak(0.2)`.",
     )
 
 
