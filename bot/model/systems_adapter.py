@@ -11,7 +11,7 @@ relies on, so an upgrade of `systems` fails there first.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum, auto
 
@@ -446,19 +446,19 @@ class Simulation:
     def __init__(self, model: BuiltModel):
         self._model = model
         try:
-            self._state = models.State(model._model)
+            state = models.State(model._model)
         except Exception as exc:
             raise _run_error(exc, model) from None
-        self.values: Values = self._state.state
+        self.values: Values = state.state
+        # bound once: both run every round
+        self._advance = state.advance
+        self.snapshot: Callable[[], Values] = state.snapshot
 
     def advance(self) -> None:
         try:
-            self._state.advance()
+            self._advance()
         except Exception as exc:
             raise _run_error(exc, self._model) from None
-
-    def snapshot(self) -> Values:
-        return self._state.snapshot()
 
 
 def _run_error(exc: Exception, model: BuiltModel) -> SystemsError:
