@@ -1,28 +1,24 @@
-"""Reading a definition and its options out of text as it arrives from Slack or a terminal."""
+"""Reading a definition and its options (`rounds=N`, `Name=value`) out of a chat message."""
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 
-from bot.model.errors import ModelError
+from bot.chat.normalize import normalize_text
+from bot.model import ModelError
 
-# Slack wraps mentions, channels and links in <...>; a human's own < and > arrive as &lt; &gt;,
-# so markup must be resolved before unescaping.
-_SLACK_MARKUP = re.compile(r"<([@#!][^<>|]*|[a-z][a-z0-9+.-]*:[^<>|\s]*)(?:\|([^<>]*))?>", re.I)
 _FENCE = re.compile(r"```([^\n`]*\n)?(.*?)```", re.S)
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
-_FENCE_TAGS = {"systems", "system", "sys", "text", "txt", "plaintext", "plain", "model"}
+_MODEL_TAGS = {"systems", "system", "sys", "model"}  # a fence tagged so holds a model
+_FENCE_TAGS = _MODEL_TAGS | {"text", "txt", "plaintext", "plain"}
 _ROUNDS = re.compile(
     r"(?<![\w-])(?:--rounds|-r|rounds)(?:\s*[=:]\s*|\s+)(-?\d+(?:\.\d*)?)(?![\w.])", re.I
 )
 _OVERRIDE = re.compile(
     r"(?<![\w.(])([A-Za-z][A-Za-z0-9_]*)\s*=\s*(-?(?:\d+(?:\.\d+)?|inf))(?![\w.])"
 )
-_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_FLOW_LINE = re.compile(r"^\s*\[?[A-Za-z][\w ]*\]?(\([^)]*\))?\s*>\s*\[?[A-Za-z][\w ]*\]?.*@")
 
 
 @dataclass
@@ -34,25 +30,6 @@ class ModelRequest:
     overrides: dict[str, str] = field(default_factory=dict)
     fenced: bool = False
     fence_tag: str | None = None
-
-
-def normalize_text(text: str) -> str:
-    """Undo what chat clients do to text: markup, entities, odd spaces, quotes, line endings."""
-    text = _SLACK_MARKUP.sub(_markup_replacement, text)
-    text = html.unescape(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text)
-    return text.translate(_QUOTES)
-
-
-def _markup_replacement(match: re.Match) -> str:
-    target, label = match.group(1), match.group(2)
-    if target.startswith(("@", "!")):  # people, and <!here> <!channel> <!subteam^S1|@team>
-        return ""
-    if label:
-        return ("#" + label) if target.startswith("#") else label
-    return target
 
 
 def read_request(text: str) -> ModelRequest:
@@ -112,13 +89,6 @@ def _take_overrides(text: str) -> tuple[dict[str, str], str]:
 
 def looks_like_model(request: ModelRequest) -> bool:
     """Whether text in a busy channel is plausibly a model, so the bot stays quiet otherwise."""
-    if request.fence_tag in {"systems", "system", "sys", "model"}:
+    if request.fence_tag in _MODEL_TAGS:
         return True
-    return any(_is_flow_line(line) for line in request.definition.split("\n"))
-
-
-_FLOW_LINE = re.compile(r"^\s*\[?[A-Za-z][\w ]*\]?(\([^)]*\))?\s*>\s*\[?[A-Za-z][\w ]*\]?.*@")
-
-
-def _is_flow_line(line: str) -> bool:
-    return bool(_FLOW_LINE.match(line))
+    return any(_FLOW_LINE.match(line) for line in request.definition.split("\n"))

@@ -10,15 +10,21 @@ import re
 from collections.abc import Mapping
 
 from bot.model.errors import ModelError
-from bot.model.source import is_blank_or_comment, split_parts, stock_name
+from bot.model.source import (
+    declaration_end,
+    is_blank_or_comment,
+    split_parts,
+    stock_name,
+    stock_names,
+)
 
-_VALUE = re.compile(r"-?(\d+(\.\d+)?|inf)")
+_OVERRIDE_VALUE = re.compile(r"-?(\d+(\.\d+)?|inf)")
 
 
 def apply_overrides(definition: str, overrides: Mapping[str, str]) -> str:
     """Set each named stock's initial value, in place where it has one, else on a new line."""
     lines = definition.split("\n")
-    known = _stock_names(lines)
+    known = stock_names(lines)
     for name, value in overrides.items():
         _check_override(name, value, known)
         if not _replace_initial(lines, name, value):
@@ -36,7 +42,7 @@ def _check_override(name: str, value: str, known: dict[str, bool]) -> None:
             f"`{name}` is an infinite stock; its value can't be set.",
             hint="Set the value of a stock without brackets.",
         )
-    if not _VALUE.fullmatch(value):
+    if not _OVERRIDE_VALUE.fullmatch(value):
         raise ModelError(
             f"`{value}` is not a number, so `{name}` can't be set to it.",
             hint=f"Write a number, like `{name}=10` or `{name}=2.5`.",
@@ -48,28 +54,11 @@ def _literal(value: str) -> str:
     return f"0 - {value[1:]}" if value.startswith("-") else value
 
 
-def _stock_names(lines: list[str]) -> dict[str, bool]:
-    """Stock names in order, each mapped to whether it is infinite."""
-    names: dict[str, bool] = {}
-    for line in lines:
-        if is_blank_or_comment(line):
-            continue
-        parts = split_parts(line)
-        for segment in (parts.source, parts.destination):
-            if segment is not None and segment.stripped:
-                names.setdefault(stock_name(segment), segment.stripped.startswith("["))
-    return names
-
-
 def _replace_initial(lines: list[str], name: str, value: str) -> bool:
-    pattern = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}\s*\(")
     for index, line in enumerate(lines):
-        if is_blank_or_comment(line):
-            continue
-        head = line.split("@", 1)[0]
-        match = pattern.search(head)
-        if match:
-            lines[index] = _with_first_param(line, match.end(), _literal(value))
+        start = declaration_end(line, name)
+        if start is not None:
+            lines[index] = _with_first_param(line, start, _literal(value))
             return True
     return False
 

@@ -8,7 +8,7 @@ anything runs, refuses those models; a check between rounds stops values that gr
 
 from __future__ import annotations
 
-from systems import lexer
+from bot.model.systems_adapter import BuiltModel, Flow, Formula, Operator, Reference, Term
 
 # Ints longer than this are refused before the run: computing one costs milliseconds at most.
 MAX_FORMULA_DIGITS = 100_000
@@ -22,11 +22,11 @@ FLOAT_DIGITS = 309  # floats stay below 1.8e308; a larger int mixed with one ove
 class TooLarge(Exception):
     """A formula whose values may need more than `digits` digits.
 
-    `stock` names the stock whose initial value or maximum it is, `flow` the index of the flow
-    whose rate it is.
+    `stock` names the stock whose initial value or maximum it is, `flow` is the flow whose rate
+    it is.
     """
 
-    def __init__(self, stock: str | None = None, flow: int | None = None, digits: int = 0):
+    def __init__(self, stock: str | None = None, flow: Flow | None = None, digits: int = 0):
         super().__init__(stock or flow)
         self.stock = stock
         self.flow = flow
@@ -37,68 +37,58 @@ def too_large(value) -> bool:
     return isinstance(value, int) and abs(value) >= TOO_LARGE
 
 
-def check_model(model) -> None:
+def check_model(model: BuiltModel) -> None:
     """Raise TooLarge for the first formula whose values may grow past MAX_FORMULA_DIGITS.
 
-    Needs `model.validate()` to have run: initial values are bounded in the order `State`
-    computes them, so a reference to a stock not computed yet (a KeyError when run) counts as
-    a float.
+    Initial values are bounded in the order `systems` computes them, so a reference to a stock
+    not computed yet (a KeyError when run) counts as a float.
     """
     initial: dict[str, int] = {}
-    for stock in _in_state_order(model):
+    for stock in model.stocks_in_initial_order():
         initial[stock.name] = _digits(stock.initial, initial, TooLarge(stock=stock.name))
     running = {name: max(digits, MAX_VALUE_DIGITS) for name, digits in initial.items()}
     for stock in model.stocks:
         maximum = _digits(stock.maximum, running, TooLarge(stock=stock.name))
         running[stock.name] = max(running[stock.name], maximum)
-    for index, flow in enumerate(model.flows):
-        _digits(flow.rate.formula, running, TooLarge(flow=index))
+    for flow in model.flows:
+        _digits(flow.rate, running, TooLarge(flow=flow))
 
 
-def _in_state_order(model) -> list:
-    path = set(model.initial_path)
-    first = [stock for stock in model.stocks if stock.name not in path]
-    return first + [model.get_stock(name) for name in model.initial_path]
-
-
-def _digits(formula, references: dict[str, int], error: TooLarge) -> int:
+def _digits(formula: Formula, references: dict[str, int], error: TooLarge) -> int:
+    """Digits `systems` may reach computing `formula`, working left to right; `error` past the
+    cap."""
     try:
-        return formula_digits(formula.lexed, references)
+        digits, whole = _evaluate(formula, references)
     except TooLarge as exc:
         error.digits = exc.digits
         raise error from None
-
-
-def formula_digits(lexed, references: dict[str, int]) -> int:
-    """Digits `Formula.compute` may reach, working left to right; TooLarge past the cap."""
-    digits, whole = _evaluate(lexed, references)
     return digits if whole else FLOAT_DIGITS
 
 
-def _evaluate(lexed, references: dict[str, int]) -> tuple[int, bool]:
+def _evaluate(formula: Formula, references: dict[str, int]) -> tuple[int, bool]:
     """(digits, may be an int) of the formula's value, checking every intermediate value."""
     acc: tuple[int, bool] | None = None
     op = None
-    for kind, value in lexed[1]:
-        if kind == lexer.TOKEN_OP:
-            op = value
+    for term in formula.terms:
+        if isinstance(term, Operator):
+            op = term.text
             continue
-        operand = _operand(kind, value, references)
+        operand = _operand(term, references)
         acc = operand if acc is None else _combine(acc, op, operand)
         if acc[0] > MAX_FORMULA_DIGITS:
             raise TooLarge(digits=MAX_FORMULA_DIGITS)
     return acc or (1, True)
 
 
-def _operand(kind: str, value, references: dict[str, int]) -> tuple[int, bool]:
-    if kind == lexer.TOKEN_WHOLE:
-        if len(value) > MAX_VALUE_DIGITS:  # and past 4,300, `systems` can't even read it
+def _operand(term: Term, references: dict[str, int]) -> tuple[int, bool]:
+    if isinstance(term, Formula):
+        return _evaluate(term, references)
+    if isinstance(term, Reference):
+        return references.get(term.text, FLOAT_DIGITS), True
+    if term.whole:
+        if len(term.text) > MAX_VALUE_DIGITS:  # and past 4,300, `systems` can't even read it
             raise TooLarge(digits=MAX_VALUE_DIGITS)
-        return len(value), True
-    if kind == lexer.TOKEN_REFERENCE:
-        return references.get(value, FLOAT_DIGITS), True
-    if kind == lexer.TOKEN_FORMULA:
-        return _evaluate((kind, value), references)
+        return len(term.text), True
     return FLOAT_DIGITS, False  # decimals and inf are floats
 
 

@@ -8,23 +8,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from systems import lexer
-from systems.errors import CircularReferences, InvalidFormula, ParseException
-from systems.models import State
-from systems.parse import parse
-
-from bot.model import diagnose, growth, surprises
-from bot.model.diagnose import Located
+from bot.model import diagnose, growth, warn
 from bot.model.edit import apply_overrides
 from bot.model.errors import ModelError
 from bot.model.limits import Limits
 from bot.model.prepare import prepare_definition
-from bot.model.source import (
-    find_word,
-    is_blank_or_comment,
-    paren_depth,
-    split_parts,
-    stock_name,
+from bot.model.source import Listing, is_blank_or_comment, paren_depth, stock_names
+from bot.model.systems_adapter import (
+    BuiltModel,
+    LineReading,
+    Refusal,
+    Simulation,
+    SystemsError,
+    Values,
+    parse,
+    read_line,
 )
 
 # Each level of parentheses costs `systems` (and the growth check) about two stack frames, and
@@ -61,13 +59,13 @@ def run_definition(
     _check_size(definition, limits)
     definition, warnings = prepare_definition(definition)
     if overrides:
-        _build(definition, limits)  # the unchanged model must be sound before it is edited
+        _read(definition, limits)  # the unchanged model must be sound before it is edited
         definition = apply_overrides(definition, overrides)
-    model, located, lexed, flow_lines = _build(definition, limits)
-    warnings += surprises.reading_warnings(located.lines, lexed)
-    snapshots, stop_note = _simulate(model, rounds, deadline, limits, located, flow_lines)
-    warnings += surprises.value_warnings(model, snapshots, flow_lines)
-    stocks = [stock.name for stock in model.stocks if stock.show]
+    reading = _read(definition, limits)
+    warnings += warn.reading_warnings(reading.listing.lines, reading.lines)
+    snapshots, stop_note = _simulate(reading, rounds, deadline, limits)
+    warnings += warn.value_warnings(reading.model, snapshots)
+    stocks = reading.model.visible_stocks
     pick = _picker(stocks)
     rows = [[index, *pick(state)] for index, state in enumerate(snapshots)]
     if stop_note:
@@ -87,7 +85,7 @@ def _check_rounds(rounds: int, limits: Limits) -> int:
     if isinstance(rounds, bool) or not isinstance(rounds, int):
         raise ModelError(
             f"Rounds must be a whole number, not `{rounds}`.",
-            hint=f"Use a number from 0 to {limits.max_rounds}, like `rounds=20`.",
+            hint=f"Use a whole number from 0 to {limits.max_rounds}, such as 20.",
         )
     if not 0 <= rounds <= limits.max_rounds:
         raise ModelError(
@@ -108,91 +106,73 @@ def _check_size(definition: str, limits: Limits) -> None:
         )
 
 
-def _build(definition: str, limits: Limits):
-    """Lex line by line (so every error has a line), then let `systems` build the model."""
-    located = Located(definition)
-    lexed, flow_lines = _lex_lines(located, limits)
-    try:
-        model = parse(definition, tracebacks=False)
-    except ParseException as exc:
-        raise diagnose.explain_parse_error(located, exc) from None
-    except Exception as exc:  # systems raises bare exceptions from inside its lexer
-        raise diagnose.unexpected(located, exc) from None
-    _check_flows_complete(model, located, flow_lines)
-    try:
-        model.validate()
-    except InvalidFormula as exc:
-        raise diagnose.explain_formula(located, exc) from None
-    except CircularReferences as exc:
-        raise diagnose.explain_cycle(located, exc) from None
-    except Exception as exc:
-        raise diagnose.unexpected(located, exc) from None
-    _check_growth(model, located, flow_lines)
-    return model, located, lexed, flow_lines
+@dataclass(frozen=True)
+class _Reading:
+    """A definition as `systems` reads it: line by line, and as a built model."""
+
+    listing: Listing
+    lines: dict[int, LineReading]
+    model: BuiltModel
 
 
-def _check_growth(model, located: Located, flow_lines: list[int]) -> None:
+def _read(definition: str, limits: Limits) -> _Reading:
+    """Read line by line (so every error has a line), then let `systems` build the model."""
+    listing = Listing(definition)
+    lines = _read_lines(listing, limits)
+    flow_lines = [number for number, reading in lines.items() if reading.rate is not None]
+    try:
+        model = parse(definition, flow_lines)
+    except SystemsError as error:
+        raise diagnose.explain(listing, error) from None
+    _check_growth(model, listing)
+    return _Reading(listing, lines, model)
+
+
+def _check_growth(model: BuiltModel, listing: Listing) -> None:
     """Python ints never overflow, so a formula can take hours; refuse those before running."""
     try:
         growth.check_model(model)
     except growth.TooLarge as exc:
         if exc.flow is not None:
-            line = flow_lines[exc.flow]
-            column = split_parts(located.lines[line - 1]).rate.stripped_start
+            line, offset = listing.at_rate(exc.flow.line)
         else:
-            line = diagnose.first_declaration(located, exc.stock) or 1
-            column = find_word(located.lines[line - 1], exc.stock)
-        raise located.error(
+            line, offset = listing.at_declaration(exc.stock)
+        raise listing.error(
             f"Values in this formula can have more than {exc.digits:,} digits.",
             line,
-            column,
+            offset,
             "Use smaller numbers, or multiply fewer stocks together.",
         ) from None
 
 
-def _check_flows_complete(model, located: Located, flow_lines: list[int]) -> None:
-    for index, flow in enumerate(model.flows):
-        if flow.source is None or flow.destination is None:
-            raise diagnose.incomplete_flow(located, flow_lines[index])
-
-
-def _lex_lines(located: Located, limits: Limits) -> tuple[dict[int, list], list[int]]:
-    lexed: dict[int, list] = {}
-    flow_lines: list[int] = []
+def _read_lines(listing: Listing, limits: Limits) -> dict[int, LineReading]:
+    lines: dict[int, LineReading] = {}
     names: set[str] = set()
-    for number, line in enumerate(located.lines, start=1):
+    for number, line in enumerate(listing.lines, start=1):
         if is_blank_or_comment(line):
             continue
-        _check_nesting(located, number, line, limits)
+        _check_nesting(listing, number, line, limits)
         try:
-            _, tokens = lexer.lex(line)
-        except Exception as exc:
-            raise diagnose.explain_line(located, number, exc) from None
-        lexed[number] = tokens[0][2] if tokens else []
-        if any(token[0] == lexer.TOKEN_FLOW for token in lexed[number]):
-            flow_lines.append(number)
-        names.update(_line_stock_names(line))
+            lines[number] = read_line(line, number)
+        except SystemsError as error:
+            raise diagnose.explain(listing, error) from None
+        names.update(stock_names([line]))
         if len(names) > limits.max_stocks:
-            raise located.error(
+            raise listing.error(
                 f"The model has more than {limits.max_stocks:,} stocks.",
                 number,
                 None,
                 "Split it into smaller models.",
             )
-    return lexed, flow_lines
+    return lines
 
 
-def _line_stock_names(line: str) -> list[str]:
-    parts = split_parts(line)
-    return [stock_name(s) for s in (parts.source, parts.destination) if s and s.stripped]
-
-
-def _check_nesting(located: Located, number: int, line: str, limits: Limits) -> None:
+def _check_nesting(listing: Listing, number: int, line: str, limits: Limits) -> None:
     # systems recurses once per level while computing, so deep nesting would exhaust the stack;
     # SYSBOT_MAX_NESTING can lower the ceiling, never raise it past what the stack holds.
     deepest = min(limits.max_nesting, NESTING_CEILING)
     if paren_depth(line) > deepest:
-        raise located.error(
+        raise listing.error(
             f"Parentheses are nested more than {deepest} deep.",
             number,
             line.find("("),
@@ -200,16 +180,15 @@ def _check_nesting(located: Located, number: int, line: str, limits: Limits) -> 
         )
 
 
-def _simulate(
-    model, rounds: int, deadline: float, limits: Limits, located: Located, flow_lines: list[int]
-):
+def _simulate(reading: _Reading, rounds: int, deadline: float, limits: Limits):
     """`Model.run`'s own loop, with a clock and an overflow guard between rounds."""
+    listing, model = reading.listing, reading.model
     try:
-        state = State(model)
-    except Exception as exc:
-        raise _explain_runtime(exc, located, model, {}, 0, flow_lines) from None
-    _check_initial_size(state.state, located)
-    snapshots = [state.snapshot()]
+        simulation = Simulation(model)
+    except SystemsError as error:
+        raise diagnose.explain_run_failure(listing, model, error, 0, {}) from None
+    _check_initial_size(simulation.values, listing)
+    snapshots = [simulation.snapshot()]
     for round_number in range(1, rounds + 1):
         if time.monotonic() > deadline:
             return snapshots, (
@@ -217,67 +196,56 @@ def _simulate(
                 f"{limits.time_budget_seconds:g} s."
             )
         try:
-            state.advance()
-        except OverflowError:
-            return snapshots, _overflow_note(model, snapshots[-1], round_number, rounds)
-        except Exception as exc:
-            raise _explain_runtime(
-                exc, located, model, snapshots[-1], round_number, flow_lines
+            simulation.advance()
+        except SystemsError as error:
+            if error.refusal is Refusal.OVERFLOW:
+                return snapshots, _overflow_note(model, snapshots[-1], round_number, rounds)
+            raise diagnose.explain_run_failure(
+                listing, model, error, round_number, snapshots[-1]
             ) from None
-        huge = _too_large_stock(state.state)
+        huge = _too_large_stock(simulation.values)
         if huge:
             return snapshots, (
                 f"Stopped at round {round_number} of {rounds}: `{huge}` grew past "
                 f"{growth.MAX_VALUE_DIGITS:,} digits. "
                 f"Rows up to round {round_number - 1} are shown."
             )
-        snapshots.append(state.snapshot())
+        snapshots.append(simulation.snapshot())
     return snapshots, None
 
 
-def _too_large_stock(state: dict) -> str | None:
+def _too_large_stock(values: Values) -> str | None:
     """Called every round: min and max (in C) clear the usual state at once. A NaN or an
     infinity fails that check too, and falls through to the exact test."""
-    values = state.values()
-    if values and -growth.TOO_LARGE < min(values) and max(values) < growth.TOO_LARGE:
+    numbers = values.values()
+    if numbers and -growth.TOO_LARGE < min(numbers) and max(numbers) < growth.TOO_LARGE:
         return None
-    return next((name for name, value in state.items() if growth.too_large(value)), None)
+    return next((name for name, value in values.items() if growth.too_large(value)), None)
 
 
-def _check_initial_size(state: dict, located: Located) -> None:
-    huge = _too_large_stock(state)
+def _check_initial_size(values: Values, listing: Listing) -> None:
+    huge = _too_large_stock(values)
     if huge:
-        line = diagnose.first_declaration(located, huge) or 1
-        raise located.error(
+        line, offset = listing.at_declaration(huge)
+        raise listing.error(
             f"The initial value of `{huge}` has more than {growth.MAX_VALUE_DIGITS:,} digits.",
             line,
-            find_word(located.lines[line - 1], huge),
+            offset,
             "Start from a smaller value.",
         )
 
 
-def _culprit(model, state: dict) -> int | None:
-    """Index of the first flow that fails on `state`, to point at its line."""
-    for index, flow in enumerate(model.flows):
-        try:
-            flow.change(state, state[flow.source.name], state[flow.destination.name])
-        except Exception:
-            return index
-    return None
-
-
-def _overflow_note(model, state: dict, round_number: int, rounds: int) -> str:
-    index = _culprit(model, state)
-    shown = [s.name for s in model.stocks if s.show]
-    if index is not None:
-        flow = model.flows[index]
-        what = f"the flow from `{flow.source.name}` to `{flow.destination.name}`"
-        shown = [name for name in shown if name in (flow.source.name, flow.destination.name)]
+def _overflow_note(model: BuiltModel, values: Values, round_number: int, rounds: int) -> str:
+    flow = model.failing_flow(values)
+    shown = model.visible_stocks
+    if flow is not None:
+        what = f"the flow from `{flow.source}` to `{flow.destination}`"
+        shown = [name for name in shown if name in (flow.source, flow.destination)]
     else:
         what = "a value"
-    visible = [name for name in shown if _finite(state[name])]
-    biggest = max(visible, key=lambda name: abs(state[name]), default=None)
-    size = f" (`{biggest}` was already {_approximately(state[biggest])})" if biggest else ""
+    visible = [name for name in shown if _finite(values[name])]
+    biggest = max(visible, key=lambda name: abs(values[name]), default=None)
+    size = f" (`{biggest}` was already {_approximately(values[biggest])})" if biggest else ""
     return (
         f"Stopped at round {round_number} of {rounds}: {what} outgrew floating point{size}. "
         f"Rows up to round {round_number - 1} are shown."
@@ -293,47 +261,3 @@ def _approximately(value) -> str:
     if isinstance(value, int) and abs(value) > 10**15:
         return f"about 10^{len(str(abs(value))) - 1}"
     return f"{value:.3g}"
-
-
-def _explain_runtime(exc, located, model, state, round_number, flow_lines) -> ModelError:
-    if isinstance(exc, InvalidFormula):
-        index = _culprit(model, state) if state else None
-        line = flow_lines[index] if index is not None and index < len(flow_lines) else None
-        return diagnose.explain_formula(located, exc, line)
-    missing = exc.args[0] if isinstance(exc, KeyError) and exc.args else None
-    if isinstance(missing, str) and model.get_stock(missing) is None:
-        # `systems` checks references only outside parentheses; the others fail here
-        return diagnose.explain_unknown(located, missing, None)
-    if isinstance(missing, str):
-        message = f"`{missing}` has no value yet"
-        hint = (
-            "`systems` works out initial values in the order their references need, but it "
-            f"doesn't see references inside parentheses; write `{missing}` outside them."
-        )
-    elif isinstance(exc, ZeroDivisionError):
-        message = "Division by zero"
-        hint = "A stock you divide by is 0 at that point; guard it or divide by a number."
-    else:
-        message, hint = f"`systems` failed: {diagnose.plain(exc)}", None
-    if not round_number:
-        name = _failing_initial(model)
-        line = diagnose.first_declaration(located, name) if name else None
-        column = find_word(located.lines[line - 1], name) if line else None
-        return located.error(
-            f"{message} while setting the initial value of `{name}`.", line or 1, column, hint
-        )
-    index = _culprit(model, state)
-    line = flow_lines[index] if index is not None and index < len(flow_lines) else None
-    column = split_parts(located.lines[line - 1]).rate.stripped_start if line else None
-    return located.error(f"{message} in round {round_number}.", line or 1, column, hint)
-
-
-def _failing_initial(model) -> str | None:
-    state: dict = {}
-    for stock in model.stocks:
-        try:
-            state[stock.name] = stock.initial.compute(state)
-            stock.maximum.compute(state)
-        except Exception:
-            return stock.name
-    return None

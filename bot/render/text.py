@@ -21,15 +21,22 @@ def table_text(result: RunResult, number: Callable[[object], str] = str) -> str:
 
 def error_text(error: ModelError) -> str:
     """The message, the offending line with a caret under the column, and the hint."""
-    lines = [f"{_where(error)}{error.message}"]
-    if error.source_line is not None and error.line:
-        gutter = f"{error.line:>4} | "
-        lines.append(gutter + error.source_line)
-        if error.column:
-            lines.append(" " * (len(gutter) - 2) + "| " + " " * (error.column - 1) + "^")
+    lines = [f"{_where(error)}{error.message}", *quoted_line(error, number_width=4)]
     if error.hint:
         lines.append(f"Hint: {error.hint}")
     return "\n".join(lines)
+
+
+def quoted_line(error: ModelError, number_width: int = 0) -> list[str]:
+    """The line the error is on behind a `N | ` gutter (N right-aligned in `number_width`),
+    then a caret under the column when there is one; nothing when the error has no line."""
+    if error.source_line is None or not error.line:
+        return []
+    number = str(error.line).rjust(number_width)
+    lines = [f"{number} | {error.source_line}"]
+    if error.column:
+        lines.append(f"{' ' * len(number)} | {' ' * (error.column - 1)}^")
+    return lines
 
 
 def _where(error: ModelError) -> str:

@@ -1,23 +1,14 @@
-"""Reading a definition and its options out of text as Slack or a terminal delivers it."""
+"""Reading a definition and its options out of a chat message as Slack delivers it."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.chat.reader import looks_like_model, normalize_text, read_request
+from bot.chat.reader import looks_like_model, read_request
 from bot.model import ModelError, run_definition
 from tests.model.oracle import assert_same_as_systems
 
 # --- Slack escaping and markup -----------------------------------------------------------------
-
-
-def test_slack_entities_are_unescaped():
-    assert read_request("[a] &gt; b @ 5").definition == "[a] > b @ 5"
-    assert normalize_text("&lt;b&gt; &amp; c") == "<b> & c"
-
-
-def test_an_escaped_ampersand_is_unescaped_once():
-    assert normalize_text("&amp;gt;") == "&gt;"
 
 
 def test_a_mention_is_removed():
@@ -28,16 +19,6 @@ def test_a_mention_is_removed():
 @pytest.mark.parametrize("mention", ["<!here>", "<!channel>", "<!subteam^S123|@team>"])
 def test_group_mentions_are_removed(mention):
     assert read_request(f"{mention} [a] > b @ 5").definition.strip() == "[a] > b @ 5"
-
-
-def test_a_link_becomes_its_label():
-    assert normalize_text("see <http://x|x> and <https://example.com/a?b=c>") == (
-        "see x and https://example.com/a?b=c"
-    )
-
-
-def test_a_channel_link_becomes_its_name():
-    assert normalize_text("<#C123|general>") == "#general"
 
 
 def test_the_users_own_angle_brackets_survive_markup_removal():
@@ -153,10 +134,6 @@ def test_unicode_spaces_become_plain_spaces(space):
 @pytest.mark.parametrize("invisible", ["\u200b", "\u2060", "\ufeff"])
 def test_invisible_characters_are_removed(invisible):
     assert read_request(f"{invisible}[a] > b{invisible} @ 5").definition == "[a] > b @ 5"
-
-
-def test_smart_quotes_become_plain_quotes():
-    assert normalize_text("\u2018a\u2019 \u201cb\u201d") == "'a' \"b\""
 
 
 def test_semicolons_separate_lines_in_unfenced_text():

@@ -219,6 +219,31 @@ HINTS = {
         ["`b` has no value yet", "`a`"],
         ["parentheses"],
     ),
+    # `systems` computes stocks no initial value refers to first, so `b` before `c`
+    "division by zero in an initial value another one refers to": (
+        "c(b) > x @ 1\nb(2/0)",
+        (2, "b", 0),
+        ["Division by zero", "initial value of `b`"],
+        [],
+    ),
+    "division by zero in a maximum is not blamed for an initial value": (
+        "a(1, 1/0) > b @ 1\nc(2/0)",
+        (2, "c", 0),
+        ["initial value of `c`"],
+        [],
+    ),
+    "reference hidden in parentheses, named where `systems` needs it": (
+        "y(a) > z @ 1\na(1)\nc((y)) > d @ 1",
+        (3, "c", 0),
+        ["`y` has no value yet", "initial value of `c`"],
+        ["parentheses"],
+    ),
+    "conflicting values after a comment that mentions the stock": (
+        "# a(1)\na(5) > b @ 1\na(6) > c @ 1",
+        (3, "a", 0),
+        ["first on line 2"],
+        ["once"],
+    ),
 }
 
 
@@ -266,3 +291,9 @@ def test_no_error_shows_python_reprs_or_token_tuples():
         error = _error(text)
         assert_plain(error.message, error.hint, str(error))
         assert error.message
+
+
+def test_the_rounds_hint_uses_no_chat_syntax():
+    # the model layer serves the API and the CLI too, where `rounds=20` is not how to ask
+    error = _error("[a] > b @ 1", 2.5)
+    assert error.hint == "Use a whole number from 0 to 1000, such as 20."

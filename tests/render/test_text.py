@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.model import ModelError, RunResult, run_definition
 from bot.render.numbers import display_number
-from bot.render.text import error_text, table_text
+from bot.render.text import error_text, quoted_line, table_text
 
 
 def _result(stocks: list[str], rows: list[list]) -> RunResult:
@@ -71,3 +71,10 @@ def test_error_without_a_line_is_the_message_and_hint():
     assert error_text(ModelError("Too many rounds.", hint="Ask for fewer.")) == (
         "Too many rounds.\nHint: Ask for fewer."
     )
+
+
+def test_the_quoted_line_with_a_narrow_gutter_as_block_kit_shows_it():
+    error = ModelError("Bad.", 12, 3, "a > b-c @ 1", None)
+    assert quoted_line(error) == ["12 | a > b-c @ 1", "   |   ^"]
+    assert quoted_line(ModelError("Bad.", 12, None, "abc")) == ["12 | abc"]
+    assert quoted_line(ModelError("Bad.")) == []
