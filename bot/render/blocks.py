@@ -9,7 +9,7 @@ from enum import Enum, auto
 from bot.model import ModelError, RunResult
 from bot.model.diff import StockChange
 from bot.render.numbers import display_number
-from bot.render.text import error_text
+from bot.render.text import error_text, quoted_line
 
 TABLE_MAX_ROWS = 100  # header included
 TABLE_MAX_COLUMNS = 20  # round included
@@ -224,14 +224,8 @@ def _aligned(rows: list[list[str]], right_from: int) -> str:
 def _located_text(error: ModelError) -> str:
     if error.source_line is None or not error.line:
         return error_text(error).split("\n", 1)[0]
-    gutter = f"{error.line} | "
-    lines = [
-        f"Line {error.line}" + (f", column {error.column}" if error.column else ""),
-        gutter + error.source_line,
-    ]
-    if error.column:
-        lines.append(" " * (len(gutter) - 2) + "| " + " " * (error.column - 1) + "^")
-    return "\n".join(lines)
+    where = f"Line {error.line}" + (f", column {error.column}" if error.column else "")
+    return "\n".join([where, *quoted_line(error)])
 
 
 def _finals(result: RunResult) -> list[tuple[str, object]]:
