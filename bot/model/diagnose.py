@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 
@@ -18,6 +17,7 @@ from bot.model.source import (
     stock_names,
     unmatched_parens,
 )
+from bot.model.spelling import closest
 from bot.model.systems_adapter import (
     FORMULA_REFUSALS,
     STOCK_NAME,
@@ -277,8 +277,8 @@ def _explain_flow_kind(listing: Listing, number: int, kind: str) -> ModelError:
     line = listing.line(number)
     rate = split_parts(line).rate
     column = line.lower().find(kind, rate.start if rate else 0)
-    close = difflib.get_close_matches(kind.capitalize(), FLOW_KINDS, n=1)
-    hint = f"Did you mean `{close[0]}`? " if close else ""
+    close = closest(kind, FLOW_KINDS)
+    hint = f"Did you mean `{close}`? " if close else ""
     return listing.error(
         f"`{line[column : column + len(kind)]}` is not a kind of flow.",
         number,
@@ -340,10 +340,8 @@ def _explain_unknown(listing: Listing, reference: str, number: int | None) -> Mo
             column,
             "`systems` ignores spaces in a formula; join values with `+`, `-`, `*` or `/`.",
         )
-    names = list(stock_names(listing.lines))
-    close = difflib.get_close_matches(reference, names, n=1, cutoff=0.6)
-    close = close or [n for n in names if n.lower() == reference.lower()]
-    hint = f"Did you mean `{close[0]}`?" if close else "Define the stock on a line of its own."
+    close = closest(reference, stock_names(listing.lines))
+    hint = f"Did you mean `{close}`?" if close else "Define the stock on a line of its own."
     return listing.error(f"There is no stock called `{reference}`.", number, column, hint)
 
 

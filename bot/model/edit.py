@@ -17,6 +17,7 @@ from bot.model.source import (
     stock_name,
     stock_names,
 )
+from bot.model.spelling import closest
 
 _OVERRIDE_VALUE = re.compile(r"-?(\d+(\.\d+)?|inf)")
 
@@ -34,8 +35,8 @@ def apply_overrides(definition: str, overrides: Mapping[str, str]) -> str:
 
 def _check_override(name: str, value: str, known: dict[str, bool]) -> None:
     if name not in known:
-        close = [n for n in known if n.lower() == name.lower()]
-        hint = f"Did you mean `{close[0]}`?" if close else f"Stocks: {', '.join(known)}."
+        close = closest(name, known)
+        hint = f"Did you mean `{close}`?" if close else f"Stocks: {', '.join(known)}."
         raise ModelError(f"There is no stock called `{name}` to set to {value}.", hint=hint)
     if known[name]:
         raise ModelError(
