@@ -166,6 +166,10 @@ def _segment_with_unopened_paren(line: str) -> Segment | None:
 
 
 def _explain_stock_name(listing: Listing, number: int, bad_name: str) -> ModelError:
+    # `systems` reads these as one odd stock name; the real mistake is elsewhere
+    misread = _explain_option_in_model(listing, number) or _explain_arrow(listing, number)
+    if misread is not None:
+        return misread
     parts = split_parts(listing.line(number))
     segments = [s for s in (parts.source, parts.destination) if s is not None]
     squeezed = bad_name.replace(" ", "")
@@ -174,6 +178,56 @@ def _explain_stock_name(listing: Listing, number: int, bad_name: str) -> ModelEr
         segments[-1],
     )
     return _explain_segment(listing, number, segment, parts.rate is not None)
+
+
+_ROUNDS_OPTION = re.compile(r"(?:--rounds|-r|rounds)\s*(?:[=:]\s*|\s+)(\S+)", re.I)
+_VALUE_OPTION = re.compile(r"([A-Za-z][A-Za-z0-9_]*)\s*=\s*(\d+(?:\.\d+)?|inf)")
+
+
+def _explain_option_in_model(listing: Listing, number: int) -> ModelError | None:
+    """`rounds=20` or `Hires=10` on a line of its own: options, written inside the model."""
+    line = listing.line(number)
+    text = line.strip()
+    rounds = _ROUNDS_OPTION.fullmatch(text)
+    if rounds:
+        count = rounds.group(1) if rounds.group(1).isdigit() else "20"
+        return listing.error(
+            f"`{text}` is an option, not part of the model.",
+            number,
+            indent(line),
+            "Rounds are set outside the model: outside the code block in chat, "
+            f'`-r {count}` on the command line, or `"rounds": {count}` in the API.',
+        )
+    value = _VALUE_OPTION.fullmatch(text)
+    if value:
+        name, start = value.groups()
+        return listing.error(
+            f"`{text}` is an option, not part of the model.",
+            number,
+            indent(line),
+            f"Inside the model, give `{name}` its starting value in parentheses: "
+            f"`{name}({start})`.",
+        )
+    return None
+
+
+def _explain_arrow(listing: Listing, number: int) -> ModelError | None:
+    """`A -> B` or `A => B`: `systems` reads the `-` or `=` as part of the source's name."""
+    line = listing.line(number)
+    parts = split_parts(line)
+    source = parts.source.text.rstrip()
+    tail = len(source) - len(source.rstrip("-="))
+    if parts.destination is None or not tail:
+        return None
+    start = len(source) - tail
+    arrow = line[start : parts.destination.start]
+    written = f"{source[:start].rstrip()} > {line[parts.destination.start :].strip()}"
+    return listing.error(
+        f"Flows are written with `>`, not `{arrow.replace(' ', '')}`.",
+        number,
+        start,
+        f"Write `{written}`: a flow reads `Source > Destination @ rate`.",
+    )
 
 
 def _explain_segment(listing: Listing, number: int, segment: Segment, has_rate: bool):
@@ -323,6 +377,8 @@ def _clip(text: str, limit: int = QUOTE_LIMIT) -> str:
 
 
 def _explain_unknown(listing: Listing, reference: str, number: int | None) -> ModelError:
+    if "@" in reference:  # `A > B @@ 0.5`: `systems` reads `@0.5` as a stock's name
+        return _explain_extra_at(listing, number)
     number, column = _locate(listing, number, lambda line: _reference_column(line, reference))
     if re.fullmatch(r"\d+(\.\d+)?[eE][-+]?\d+", reference):
         value = float(reference)
@@ -343,6 +399,22 @@ def _explain_unknown(listing: Listing, reference: str, number: int | None) -> Mo
     close = closest(reference, stock_names(listing.lines))
     hint = f"Did you mean `{close}`?" if close else "Define the stock on a line of its own."
     return listing.error(f"There is no stock called `{reference}`.", number, column, hint)
+
+
+def _explain_extra_at(listing: Listing, number: int | None) -> ModelError:
+    number, column = _locate(listing, number, _second_at)
+    line = listing.line(number)
+    hint = "Write one `@`, before the rate: `A > B @ 0.5`."
+    if column is not None:
+        first = line.index("@")
+        rate = (line[first + 1 : column] + line[column + 1 :]).strip()
+        hint = f"Write one `@`, before the rate: `{line[:first].strip()} @ {rate}`."
+    return listing.error("This flow has a second `@`; a flow has one.", number, column, hint)
+
+
+def _second_at(line: str) -> int | None:
+    found = line.find("@", line.find("@") + 1)
+    return None if found < 0 else found
 
 
 def _locate(

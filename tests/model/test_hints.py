@@ -238,6 +238,61 @@ HINTS = {
         ["`y` has no value yet", "initial value of `c`"],
         ["parentheses"],
     ),
+    "-> after an infinite stock": (
+        "[Candidates] -> Screens @ 25",
+        (1, "-", 0),
+        ["with `>`, not `->`"],
+        ["`[Candidates] > Screens @ 25`"],
+    ),
+    "-> after a name": (
+        "Screens -> Onsites @ 0.5",
+        (1, "-", 0),
+        ["not `->`"],
+        ["`Screens > Onsites @ 0.5`"],
+    ),
+    "-> after an initial value": (
+        "a(5) -> b @ 1",
+        (1, "-", 0),
+        ["not `->`"],
+        ["`a(5) > b @ 1`"],
+    ),
+    "=>": ("a => b @ 1", (1, "=", 0), ["not `=>`"], ["`a > b @ 1`"]),
+    "rounds= inside a model": (
+        "[Candidates] > Screens @ 25\nrounds=3",
+        (2, "rounds", 0),
+        ["`rounds=3` is an option, not part of the model"],
+        ["outside the code block", "`-r 3` on the command line", '`"rounds": 3`'],
+    ),
+    "rounds with a space inside a model": (
+        "  rounds = 20\n[Candidates] > Screens @ 25",
+        (1, "rounds", 0),
+        ["`rounds = 20` is an option"],
+        ["`-r 20`"],
+    ),
+    "a starting value as an option inside a model": (
+        "[Candidates] > Hires @ 2\nHires=10",
+        (2, "Hires", 0),
+        ["`Hires=10` is an option"],
+        ["`Hires(10)`"],
+    ),
+    "@@": (
+        "[Candidates] > Screens @@ 0.5",
+        (1, "@", 1),
+        ["second `@`"],
+        ["one `@`", "`[Candidates] > Screens @ 0.5`"],
+    ),
+    "@ @ with a space": (
+        "[Candidates] > Screens @ @ 2",
+        (1, "@", 1),
+        ["second `@`"],
+        ["`[Candidates] > Screens @ 2`"],
+    ),
+    "@@ before a flow kind, found only when the flow runs": (
+        "a(3) > b @@ Leak(0.5)",
+        (1, "@", 1),
+        ["second `@`"],
+        ["`a(3) > b @ Leak(0.5)`"],
+    ),
     "conflicting values after a comment that mentions the stock": (
         "# a(1)\na(5) > b @ 1\na(6) > c @ 1",
         (3, "a", 0),
@@ -297,3 +352,9 @@ def test_the_rounds_hint_uses_no_chat_syntax():
     # the model layer serves the API and the CLI too, where `rounds=20` is not how to ask
     error = _error("[a] > b @ 1", 2.5)
     assert error.hint == "Use a whole number from 0 to 1000, such as 20."
+
+
+def test_the_hint_for_a_doubled_at_is_not_about_spaces():
+    error = _error("[Candidates] > Screens @@ 0.5")
+    assert "space" not in error.hint
+    assert "neither a number nor a stock name" not in error.message
