@@ -59,7 +59,10 @@ def test_a_single_flow(api):
     assert response.json() == {
         "columns": ["round", "a", "b"],
         "rows": [[i, 0, 0] for i in range(11)],
-        "warnings": [],
+        "warnings": [
+            "Line 1: `a` starts at 0 and nothing fills it, so nothing flows out of it. "
+            "Did you mean `[a]` (an infinite stock) or `a(100)` (a starting value)?"
+        ],
         "truncated": False,
     }
 

@@ -64,6 +64,7 @@ def run_definition(
     reading = _read(definition, limits)
     warnings += warn.reading_warnings(reading.listing.lines, reading.lines)
     snapshots, stop_note = _simulate(reading, rounds, deadline, limits)
+    warnings += warn.unfed_stock_warnings(reading.model, reading.lines, snapshots)
     warnings += warn.value_warnings(reading.model, snapshots)
     stocks = reading.model.visible_stocks
     pick = _picker(stocks)

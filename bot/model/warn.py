@@ -9,6 +9,7 @@ import math
 import re
 
 from bot.model.source import FlowParts, split_parts, stock_name, unmatched_parens
+from bot.model.spelling import closest
 from bot.model.systems_adapter import (
     BuiltModel,
     Flow,
@@ -17,12 +18,14 @@ from bot.model.systems_adapter import (
     LineReading,
     Operator,
     RateReading,
+    Reference,
     StockReading,
     Values,
 )
 
 _ADDITIVE, _MULTIPLICATIVE = {"+", "-"}, {"*", "/"}
 _FLOORING = {FlowKind.CONVERSION, FlowKind.LEAK}  # they move whole units, rounding down
+MAX_UNFED_NAMED = 5  # past this, one warning for them all: a model of 500 empty stocks exists
 
 
 def reading_warnings(lines: list[str], readings: dict[int, LineReading]) -> list[str]:
@@ -115,6 +118,84 @@ def _precedence_warnings(number: int, reading: LineReading) -> list[str]:
 def _mixes_precedence(formula: Formula) -> bool:
     ops = {term.text for term in formula.terms if isinstance(term, Operator)}
     return bool(ops & _ADDITIVE) and bool(ops & _MULTIPLICATIVE)
+
+
+def unfed_stock_warnings(
+    model: BuiltModel, readings: dict[int, LineReading], snapshots: list[Values]
+) -> list[str]:
+    """A stock with no starting value that no flow fills stays at 0, so every flow out of it
+    moves nothing, and often everything downstream stays at 0 too: `systems` runs such a model
+    without a word. It is mostly a misspelt name, which makes a new, empty stock, or an
+    infinite stock written without its brackets."""
+    unfed = _unfed_stocks(model, readings, snapshots)
+    if len(unfed) > MAX_UNFED_NAMED:
+        return [_many_unfed_warning(unfed)]
+    lines = _lines_naming(unfed, readings)
+    # a stock that moves: the one a misspelt name most likely meant
+    moving = [stock.name for stock in model.stocks if stock.name not in unfed]
+    return [_unfed_warning(name, lines[name], moving) for name in unfed]
+
+
+def _unfed_warning(name: str, lines: set[int], moving: list[str]) -> str:
+    first = min(lines)
+    meant = closest(name, moving) if len(lines) == 1 else None
+    if meant is not None:
+        return (
+            f"Line {first}: `{name}` appears only here, so it stays at 0 and nothing flows "
+            f"out of it. Did you mean `{meant}`?"
+        )
+    return (
+        f"Line {first}: `{name}` starts at 0 and nothing fills it, so nothing flows out of "
+        f"it. Did you mean `[{name}]` (an infinite stock) or `{name}(100)` (a starting value)?"
+    )
+
+
+def _many_unfed_warning(unfed: list[str]) -> str:
+    named = ", ".join(f"`{name}`" for name in unfed[:3])
+    first = unfed[0]
+    return (
+        f"{len(unfed)} stocks start at 0 and nothing fills them, so nothing flows out of "
+        f"them: {named} and {len(unfed) - 3} more. Did you mean infinite stocks, like "
+        f"`[{first}]`, or starting values, like `{first}(100)`?"
+    )
+
+
+def _unfed_stocks(
+    model: BuiltModel, readings: dict[int, LineReading], snapshots: list[Values]
+) -> list[str]:
+    """Shown stocks that feed a flow, are filled by none, are given no starting value, and
+    are 0 in every round (a conversion into a stock with a maximum can drain an empty source
+    below 0)."""
+    filled = {flow.destination for flow in model.flows}
+    given = {
+        stock.name for reading in readings.values() for stock in reading.stocks if stock.params
+    }
+    feeding = dict.fromkeys(flow.source for flow in model.flows)  # in model order
+    shown = {stock.name for stock in model.stocks if stock.shown}
+    return [
+        name
+        for name in feeding
+        if name in shown
+        and name not in filled
+        and name not in given
+        and all(state[name] == 0 for state in snapshots)
+    ]
+
+
+def _lines_naming(names: list[str], readings: dict[int, LineReading]) -> dict[str, set[int]]:
+    """The lines on which each of `names` is written, as a stock or in a formula."""
+    lines: dict[str, set[int]] = {name: set() for name in names}
+    for number, reading in readings.items():
+        written = {stock.name for stock in reading.stocks}
+        written.update(
+            term.text
+            for formula in reading.formulas()
+            for term in formula.terms
+            if isinstance(term, Reference)
+        )
+        for name in written & lines.keys():
+            lines[name].add(number)
+    return lines
 
 
 def value_warnings(model: BuiltModel, snapshots: list[Values]) -> list[str]:

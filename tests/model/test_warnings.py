@@ -86,6 +86,14 @@ SURPRISES = {
     ),
     "leak that floors to zero": ("a(3) > b @ Leak(0.2)", ["`a` to `b`", "rounds down to 0"]),
     "two flows on a line": ("a(3) > b > c @ 1", ["one flow", "`> c`"]),
+    "misspelt source, a new empty stock": (
+        "[Candidates] > Screens @ 25\nScreens > Onsites @ 0.5\nOnsits > Hires @ 0.5",
+        ["Line 3: `Onsits` appears only here", "Did you mean `Onsites`?"],
+    ),
+    "source without brackets": (
+        "Candidates > Screens @ 25\nScreens > Onsites @ 0.5",
+        ["Line 1: `Candidates` starts at 0 and nothing fills it", "`[Candidates]`"],
+    ),
 }
 
 
@@ -129,3 +137,69 @@ def test_flooring_warning_copes_with_huge_integers():
     text = "a(" + "1" * 400 + ") > b @ 0.0"
     result = run_definition(text, 3)
     assert exact_rows(result.rows) == exact_rows(systems_run(text, 3)[1])
+
+
+# --- a stock that nothing fills: the model runs, and nothing moves ------------------------------
+
+TYPO = "[Candidates] > Screens @ 25\nScreens > Onsites @ 0.5\nOnsits > Hires @ 0.5"
+NO_BRACKETS = "Candidates > Screens @ 25\nScreens > Onsites @ 0.5\nOnsites > Hires @ 0.5"
+
+
+def test_a_misspelt_source_keeps_systems_numbers_and_names_the_stock_it_meant():
+    result = run_definition(TYPO, 20)
+    assert_same_as_systems(result, TYPO, 20)
+    assert {row[-1] for row in result.rows} == {0}  # `Hires` never moves: what `systems` does
+    assert result.warnings == [
+        "Line 3: `Onsits` appears only here, so it stays at 0 and nothing flows out of it. "
+        "Did you mean `Onsites`?"
+    ]
+
+
+def test_a_source_without_brackets_keeps_systems_numbers_and_says_how_to_fill_it():
+    result = run_definition(NO_BRACKETS, 20)
+    assert_same_as_systems(result, NO_BRACKETS, 20)
+    assert {value for row in result.rows for value in row[1:]} == {0}
+    assert result.warnings == [
+        "Line 1: `Candidates` starts at 0 and nothing fills it, so nothing flows out of it. "
+        "Did you mean `[Candidates]` (an infinite stock) or `Candidates(100)` (a starting value)?"
+    ]
+
+
+def test_a_stock_close_to_another_but_written_twice_is_not_called_a_typo():
+    result = run_definition("Onsits > Hires @ 1\nOnsits > Offers @ 1\n[a] > Onsites @ 1", 3)
+    assert result.warnings == [
+        "Line 1: `Onsits` starts at 0 and nothing fills it, so nothing flows out of it. "
+        "Did you mean `[Onsits]` (an infinite stock) or `Onsits(100)` (a starting value)?"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[a] > b @ 5\nb > c @ 1",  # filled by a flow
+        "a(0) > b @ 1",  # a starting value of 0, written on purpose
+        "a(5) > b @ 1",
+        "a > b @ 1\na(3)",  # the starting value on a line of its own
+        "[Candidates] > Screens @ 25\nScreens > Migrated @ 5",  # a sink with a near name
+        "a > b(0, 10) @ 0.5",  # `systems` drains the empty source below 0 here
+        "x(2)\n[s] > b @ x",  # referred to, but feeding no flow
+    ],
+)
+def test_stocks_that_move_or_were_given_a_value_are_not_warned_about(text):
+    result = run_definition(text, 5)
+    assert not any("nothing fills it" in w or "appears only here" in w for w in result.warnings)
+
+
+def test_an_override_fills_the_stock():
+    assert run_definition(NO_BRACKETS, 5, {"Candidates": "100"}).warnings == []
+
+
+def test_many_stocks_that_nothing_fills_make_one_warning():
+    text = "\n".join(f"src{i} > dst{i} @ 1" for i in range(40))
+    result = run_definition(text, 3)
+    assert_same_as_systems(result, text, 3)
+    assert result.warnings == [
+        "40 stocks start at 0 and nothing fills them, so nothing flows out of them: `src0`, "
+        "`src1`, `src2` and 37 more. Did you mean infinite stocks, like `[src0]`, or starting "
+        "values, like `src0(100)`?"
+    ]
