@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import Enum, auto
 
 from bot.model import ModelError, RunResult
@@ -52,10 +54,10 @@ def run_message(
         blocks += preformatted(_plain_table(result))
     else:
         blocks.append(table_block(result))
-    chart = chart_block(result) if fallback is Fallback.FULL else None
-    if chart:
-        blocks.append(chart)
-    notes = _notes(result, chart is not None, fallback)
+    chart = line_chart(result) if fallback is Fallback.FULL else None
+    if chart and chart.block:
+        blocks.append(chart.block)
+    notes = _notes(result, chart, fallback)
     if notes:
         blocks.append(context(notes))
     blocks.append(_buttons(result, max_rounds))
@@ -118,24 +120,57 @@ def table_block(result: RunResult) -> dict:
     return {"type": "table", "column_settings": settings, "rows": [header, *body]}
 
 
-def chart_block(result: RunResult) -> dict | None:
-    """A line chart of up to 6 stocks over up to 20 sampled rounds, or None if nothing plots."""
-    rows = sample(result.rows, CHART_MAX_POINTS)
-    categories = [str(row[0]) for row in rows]
-    series = []
-    for index, name in enumerate(result.stocks[:CHART_MAX_SERIES], start=1):
-        points = [{"label": str(row[0]), "value": _plottable(row[index])} for row in rows]
-        points = [p for p in points if p["value"] is not None]
-        if points:
-            series.append({"name": _series_name(name, series), "data": points})
+@dataclass(frozen=True)
+class Chart:
+    """A run's line chart (None when no stock can be drawn), and the stocks left out of it
+    because some of their values can't be drawn."""
+
+    block: dict | None
+    undrawable: list[str]
+
+
+def line_chart(result: RunResult) -> Chart:
+    """The first 6 stocks that can be drawn, at the rounds chart_rounds picks. Slack wants a
+    finite value for every category, so a stock with any other is left out whole."""
+    rounds = chart_rounds(len(result.rows) - 1)
+    series: list[dict] = []
+    undrawable: list[str] = []
+    for column, name in enumerate(result.stocks, start=1):
+        if len(series) == CHART_MAX_SERIES:
+            break
+        values = [result.rows[r][column] for r in rounds]
+        if not all(_drawable(value) for value in values):
+            undrawable.append(name)
+            continue
+        points = [{"label": str(r), "value": v} for r, v in zip(rounds, values, strict=True)]
+        series.append({"name": _series_name(name, series), "data": points})
     if not series:
-        return None
+        return Chart(None, undrawable)
     chart = {
         "type": "line",
-        "axis_config": {"categories": categories, "x_label": "round"},
+        "axis_config": {"categories": [str(r) for r in rounds], "x_label": "round"},
         "series": series,
     }
-    return {"type": "data_visualization", "title": _chart_title(result), "chart": chart}
+    block = {"type": "data_visualization", "title": _chart_title(result), "chart": chart}
+    return Chart(block, undrawable)
+
+
+def chart_rounds(last: int) -> list[int]:
+    """Rounds 0, s, 2s, ... up to `last`, and `last` itself where the step passes it by: a
+    chart spaces its categories evenly, so one step keeps straight lines straight (at worst the
+    final segment is shorter). The step s is the first of 1, 2, 5, 10, 20, 25, 50, 100, 200,
+    250, 500, ... that gives at most CHART_MAX_POINTS rounds, so labels stay round numbers."""
+    step = next(s for s in _chart_steps() if -(-last // s) + 1 <= CHART_MAX_POINTS)
+    rounds = list(range(0, last + 1, step))
+    return rounds if rounds[-1] == last else [*rounds, last]
+
+
+def _chart_steps() -> Iterator[int]:
+    yield from (1, 2, 5)
+    scale = 10
+    while True:
+        yield from (scale, 2 * scale, 5 * scale // 2, 5 * scale)
+        scale *= 10
 
 
 def sample(rows: list, limit: int) -> list:
@@ -160,7 +195,7 @@ def _summary(result: RunResult, heading: str | None) -> str:
     return _clip(f"{lead}{line}" + (f" — ends with {finals}" if finals else ""), TEXT_CHUNK)
 
 
-def _notes(result: RunResult, charted: bool, fallback: Fallback) -> list[str]:
+def _notes(result: RunResult, chart: Chart | None, fallback: Fallback) -> list[str]:
     notes = []
     shown = min(len(result.rows), TABLE_MAX_ROWS - 1)
     if len(result.rows) > shown:
@@ -172,8 +207,11 @@ def _notes(result: RunResult, charted: bool, fallback: Fallback) -> list[str]:
     left_out = result.stocks[TABLE_MAX_COLUMNS - 1 :]
     if left_out:
         notes.append(f":scissors: Not in the table: {_names(left_out)}. *CSV* has them all.")
-    if charted and len(result.stocks) > CHART_MAX_SERIES:
-        notes.append(f"The chart shows the first {CHART_MAX_SERIES} stocks.")
+    if chart and chart.undrawable:
+        notes.append(_undrawable_note(chart.undrawable))
+    if chart and chart.block and len(result.stocks) > CHART_MAX_SERIES:
+        which = "stocks it can draw" if chart.undrawable else "stocks"
+        notes.append(f"The chart shows the first {CHART_MAX_SERIES} {which}.")
     if fallback is Fallback.WITHOUT_CHART:
         notes.append("This workspace can't show charts yet, so the chart is left out.")
     elif fallback is Fallback.PLAIN_TABLE:
@@ -186,6 +224,18 @@ def _notes(result: RunResult, charted: bool, fallback: Fallback) -> list[str]:
         extra = len(notes) - CONTEXT_MAX_ELEMENTS + 1
         notes = notes[: CONTEXT_MAX_ELEMENTS - 1] + [f"…and {extra} more notes."]
     return [_clip(note, 2000) for note in notes]
+
+
+def _undrawable_note(names: list[str]) -> str:
+    if len(names) == 1:
+        return (
+            f"`{_escape(names[0])}` is left out of the chart: its values include infinity, "
+            "NaN or numbers too large to draw."
+        )
+    return (
+        f"{_names(names)} are left out of the chart: their values include infinity, NaN or "
+        "numbers too large to draw."
+    )
 
 
 def _buttons(result: RunResult, max_rounds: int) -> dict:
@@ -253,11 +303,11 @@ def _series_name(name: str, taken: list[dict]) -> str:
     return candidate
 
 
-def _plottable(value) -> float | int | None:
+def _drawable(value) -> bool:
     try:
-        return value if math.isfinite(value) else None
-    except OverflowError:
-        return None
+        return math.isfinite(value)
+    except OverflowError:  # an int past what a float holds
+        return False
 
 
 def _maybe(value) -> str:

@@ -125,6 +125,16 @@ def test_model_run_shows_the_table_and_the_chart(page):
     shot(page, "01-model-run")
 
 
+def test_a_20_round_chart_has_rounds_on_one_step(page):
+    message = run_hiring(page, rounds=20)
+    chart = message.locator("figure.bk-chart svg[role=img]")
+    expect(chart).to_be_visible()
+    # the x axis's labels, centred under their rounds (the y axis's are right-aligned)
+    categories = chart.locator('text.tick[text-anchor="middle"]')
+    expect(categories).to_have_text([str(r) for r in range(0, 21, 2)])
+    shot(page, "01b-chart-categories")
+
+
 def test_a_thread_reply_shows_the_new_run_and_the_comparison(page):
     message = run_hiring(page)
     message.get_by_role("button", name="Reply in thread").click()
