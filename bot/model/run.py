@@ -28,6 +28,9 @@ from bot.model.systems_adapter import (
 # Each level of parentheses costs `systems` (and the growth check) about two stack frames, and
 # Python allows 1,000; a request already sits some 100 frames deep in the server.
 NESTING_CEILING = 200
+# How many time budgets of wall-clock time a run may take, whatever CPU time it used: a thread
+# starved of CPU on a very busy instance still answers in time.
+WALL_BACKSTOP = 3
 
 
 @dataclass
@@ -51,10 +54,15 @@ def run_definition(
     rounds: int | None = None,
     overrides: Mapping[str, str] | None = None,
     limits: Limits | None = None,
+    deadline: float | None = None,
 ) -> RunResult:
-    """Parse and run `definition`; raise ModelError, and nothing else, when it can't be run."""
+    """Parse and run `definition`; raise ModelError, and nothing else, when it can't be run.
+
+    The run stops after `limits.time_budget_seconds` of CPU time, or WALL_BACKSTOP times that
+    of wall-clock time, or at `deadline` (a `time.monotonic()` value: a caller's own time to
+    answer by), whichever comes first, and keeps the rounds computed so far."""
     limits = limits or Limits()
-    deadline = time.monotonic() + limits.time_budget_seconds  # parsing counts against it too
+    budget = _Budget.start(limits.time_budget_seconds, deadline)  # parsing counts too
     rounds = _check_rounds(limits.default_rounds if rounds is None else rounds, limits)
     _check_size(definition, limits)
     definition, warnings = prepare_definition(definition)
@@ -63,7 +71,7 @@ def run_definition(
         definition = apply_overrides(definition, overrides)
     reading = _read(definition, limits)
     warnings += warn.reading_warnings(reading.listing.lines, reading.lines)
-    snapshots, stop_note = _simulate(reading, rounds, deadline, limits)
+    snapshots, stop_note = _simulate(reading, rounds, budget)
     warnings += warn.unfed_stock_warnings(reading.model, reading.lines, snapshots)
     warnings += warn.value_warnings(reading.model, snapshots)
     stocks = reading.model.visible_stocks
@@ -181,8 +189,37 @@ def _check_nesting(listing: Listing, number: int, line: str, limits: Limits) -> 
         )
 
 
-def _simulate(reading: _Reading, rounds: int, deadline: float, limits: Limits):
-    """`Model.run`'s own loop, with a clock and an overflow guard between rounds."""
+@dataclass(frozen=True)
+class _Budget:
+    """The time a run may take: `cpu_seconds` of its thread's CPU time, which other requests
+    on a busy instance don't use up, so a model computes the same rounds on a busy instance as
+    on an idle one; and `wall_seconds` of wall-clock time as a backstop."""
+
+    cpu_seconds: float
+    cpu_deadline: float
+    wall_seconds: float
+    wall_deadline: float
+
+    @classmethod
+    def start(cls, cpu_seconds: float, deadline: float | None) -> _Budget:
+        now = time.monotonic()
+        wall_deadline = now + WALL_BACKSTOP * cpu_seconds
+        if deadline is not None:
+            wall_deadline = min(wall_deadline, deadline)
+        cpu_deadline = time.thread_time() + cpu_seconds
+        return cls(cpu_seconds, cpu_deadline, max(wall_deadline - now, 0.0), wall_deadline)
+
+    def spent(self) -> str | None:
+        """Why the run must stop now, in words; None while there is time left."""
+        if time.thread_time() > self.cpu_deadline:
+            return f"the run used more than {self.cpu_seconds:g} s of CPU time"
+        if time.monotonic() > self.wall_deadline:
+            return f"the server was too busy to finish it within {self.wall_seconds:.2g} s"
+        return None
+
+
+def _simulate(reading: _Reading, rounds: int, budget: _Budget):
+    """`Model.run`'s own loop, with the time budget and an overflow guard between rounds."""
     listing, model = reading.listing, reading.model
     try:
         simulation = Simulation(model)
@@ -191,11 +228,9 @@ def _simulate(reading: _Reading, rounds: int, deadline: float, limits: Limits):
     _check_initial_size(simulation.values, listing)
     snapshots = [simulation.snapshot()]
     for round_number in range(1, rounds + 1):
-        if time.monotonic() > deadline:
-            return snapshots, (
-                f"Stopped after round {round_number - 1} of {rounds}: the run took longer than "
-                f"{limits.time_budget_seconds:g} s."
-            )
+        spent = budget.spent()
+        if spent:
+            return snapshots, f"Stopped after round {round_number - 1} of {rounds}: {spent}."
         try:
             simulation.advance()
         except SystemsError as error:

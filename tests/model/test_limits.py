@@ -9,6 +9,7 @@ import pytest
 from bot.model import Limits, ModelError, run_definition
 from bot.model import run as run_module
 from bot.model.growth import MAX_VALUE_DIGITS
+from bot.model.run import WALL_BACKSTOP
 
 from .oracle import assert_plain, assert_same_as_systems, exact_rows, systems_run
 
@@ -76,41 +77,93 @@ def test_an_empty_definition_is_refused(text):
 # --- time budget -------------------------------------------------------------------------------
 
 
-class _Clock:
-    """time.monotonic that moves `step` seconds on every call."""
+class _Clocks:
+    """The two clocks run.py reads, each moving on every call: time.thread_time (this thread's
+    CPU time) by `cpu` seconds, time.monotonic (wall-clock time) by `wall` seconds. Wall-clock
+    time moving faster than CPU time is a busy instance, where other threads get the CPU."""
 
-    def __init__(self, step: float):
-        self.now, self.step = 0.0, step
+    def __init__(self, cpu: float, wall: float):
+        self.cpu_step, self.wall_step = cpu, wall
+        self.cpu = self.wall = 0.0
+
+    def thread_time(self) -> float:
+        self.cpu += self.cpu_step
+        return self.cpu
 
     def monotonic(self) -> float:
-        self.now += self.step
-        return self.now
+        self.wall += self.wall_step
+        return self.wall
 
 
 def test_the_time_budget_keeps_the_rounds_computed_so_far(monkeypatch):
-    # The deadline is read once, then the clock is checked before each round: 0.3 s a round
-    # with a 1 s budget leaves rounds 1 to 3.
-    monkeypatch.setattr(run_module, "time", _Clock(0.3))
+    # The deadlines are read once, then the clocks are checked before each round: 0.3 s of
+    # CPU time a round with a 1 s budget leaves rounds 1 to 3.
+    monkeypatch.setattr(run_module, "time", _Clocks(cpu=0.3, wall=0.3))
     result = run_definition(MODEL, 10, limits=Limits(time_budget_seconds=1.0))
     assert result.truncated
     assert len(result.rows) == 4
     assert_same_as_systems(result, MODEL, 3)
-    assert result.warnings[-1] == "Stopped after round 3 of 10: the run took longer than 1 s."
+    assert result.warnings[-1] == (
+        "Stopped after round 3 of 10: the run used more than 1 s of CPU time."
+    )
+
+
+# Steps of 1/64 s and 1/32 s add up exactly in binary: no rounding moves a stop by a round.
+ROUND_CPU = 1 / 64
+
+
+@pytest.mark.parametrize("busy", [1, 2, 2.9], ids=["idle", "twice as slow", "2.9 times as slow"])
+def test_a_busy_instance_computes_the_same_rounds_as_an_idle_one(monkeypatch, busy):
+    # A round costs 1/64 s of CPU time however busy the instance; only wall-clock time
+    # stretches. The 1 s of CPU time runs out before round 65, long before the wall-clock
+    # backstop of 3 s: by wall-clock time alone, twice as slow would stop after round 32.
+    monkeypatch.setattr(run_module, "time", _Clocks(cpu=ROUND_CPU, wall=ROUND_CPU * busy))
+    result = run_definition(MODEL, 1000, limits=Limits(time_budget_seconds=1.0))
+    assert len(result.rows) == 65
+    assert_same_as_systems(result, MODEL, 64)
+    assert result.warnings[-1] == (
+        "Stopped after round 64 of 1000: the run used more than 1 s of CPU time."
+    )
+
+
+def test_a_thread_starved_of_cpu_stops_at_the_wall_clock_backstop(monkeypatch):
+    # Eight times as slow: 1/8 s of wall-clock time a round passes 3 s (three budgets) before
+    # round 25, while only 25/64 s of CPU time is used.
+    monkeypatch.setattr(run_module, "time", _Clocks(cpu=ROUND_CPU, wall=ROUND_CPU * 8))
+    result = run_definition(MODEL, 1000, limits=Limits(time_budget_seconds=1.0))
+    assert result.truncated
+    assert_same_as_systems(result, MODEL, 24)
+    assert result.warnings[-1] == (
+        "Stopped after round 24 of 1000: the server was too busy to finish it within 3 s."
+    )
+
+
+def test_a_callers_deadline_stops_the_run_sooner_than_the_backstop(monkeypatch):
+    # Wall-clock time moves 1/32 s a call: it reads 1/32 s when the run starts, so 31/32 s are
+    # left, and (k + 1)/32 s before round k, so a deadline at 1 s passes before round 32, with
+    # CPU time (32/64 s used) and the backstop (3 s) to spare.
+    monkeypatch.setattr(run_module, "time", _Clocks(cpu=ROUND_CPU, wall=1 / 32))
+    result = run_definition(MODEL, 1000, limits=Limits(time_budget_seconds=1.0), deadline=1.0)
+    assert_same_as_systems(result, MODEL, 31)
+    assert result.warnings[-1] == (
+        "Stopped after round 31 of 1000: the server was too busy to finish it within 0.97 s."
+    )
 
 
 def test_a_slow_model_stops_near_its_budget():
     lines = ["[Source] > s0 @ 5", *(f"s{i} > s{i + 1} @ Leak(0.5)" for i in range(150))]
     text = "\n".join(lines)
     started = time.monotonic()
-    # The budget covers parsing too, so leave room for it on a busy machine.
-    result = run_definition(text, 1000, limits=Limits(time_budget_seconds=0.25))
-    assert time.monotonic() - started < 0.25 + 0.5
+    # All 1,000 rounds take some 0.16 s of CPU time on a fast machine; the budget, which covers
+    # parsing too, is a quarter of that. The wall-clock backstop bounds it on a busy machine.
+    result = run_definition(text, 1000, limits=Limits(time_budget_seconds=0.04))
+    assert time.monotonic() - started < 0.04 * WALL_BACKSTOP + 0.5
     assert result.truncated
     kept = len(result.rows) - 1
     assert 0 < kept < 1000
     assert_same_as_systems(result, text, kept)
     assert f"Stopped after round {kept} of 1000" in result.warnings[-1]
-    assert "0.25 s" in result.warnings[-1]
+    assert "0.04 s of CPU time" in result.warnings[-1]
 
 
 def test_a_run_within_its_budget_is_not_truncated():
