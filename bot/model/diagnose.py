@@ -220,13 +220,11 @@ def _explain_arrow(listing: Listing, number: int) -> ModelError | None:
     if parts.destination is None or not tail:
         return None
     start = len(source) - tail
-    arrow = line[start : parts.destination.start]
-    written = f"{source[:start].rstrip()} > {line[parts.destination.start :].strip()}"
+    arrow = line[start : parts.destination.start].replace(" ", "")
+    before, after = source[:start].strip(), line[parts.destination.start :].strip()
+    hint = f"Write `{before} > {after}`: a flow reads `Source > Destination @ rate`."
     return listing.error(
-        f"Flows are written with `>`, not `{arrow.replace(' ', '')}`.",
-        number,
-        start,
-        f"Write `{written}`: a flow reads `Source > Destination @ rate`.",
+        f"Flows are written with `>`, not `{arrow}`.", number, start, hint if before else SYNTAX
     )
 
 
@@ -404,11 +402,11 @@ def _explain_unknown(listing: Listing, reference: str, number: int | None) -> Mo
 def _explain_extra_at(listing: Listing, number: int | None) -> ModelError:
     number, column = _locate(listing, number, _second_at)
     line = listing.line(number)
-    hint = "Write one `@`, before the rate: `A > B @ 0.5`."
-    if column is not None:
-        first = line.index("@")
-        rate = (line[first + 1 : column] + line[column + 1 :]).strip()
-        hint = f"Write one `@`, before the rate: `{line[:first].strip()} @ {rate}`."
+    hint = "Write one `@`, before the rate, like `A > B @ 0.5`."
+    first = line.find("@")
+    if column is not None and not line[first + 1 : column].strip():  # `@@` or `@ @`
+        flow, rate = line[:first].strip(), line[column + 1 :].strip()
+        hint = f"Write one `@`, before the rate: `{flow} @ {rate}`."
     return listing.error("This flow has a second `@`; a flow has one.", number, column, hint)
 
 

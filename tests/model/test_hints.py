@@ -257,6 +257,7 @@ HINTS = {
         ["`a(5) > b @ 1`"],
     ),
     "=>": ("a => b @ 1", (1, "=", 0), ["not `=>`"], ["`a > b @ 1`"]),
+    "-> with no source": ("-> b @ 1", (1, "-", 0), ["not `->`"], ["Source > Destination"]),
     "rounds= inside a model": (
         "[Candidates] > Screens @ 25\nrounds=3",
         (2, "rounds", 0),
@@ -286,6 +287,12 @@ HINTS = {
         (1, "@", 1),
         ["second `@`"],
         ["`[Candidates] > Screens @ 2`"],
+    ),
+    "an @ before each of two rates": (
+        "a(5) > b @ 1 @ 2",
+        (1, "@", 1),
+        ["second `@`"],
+        ["like `A > B @ 0.5`"],
     ),
     "@@ before a flow kind, found only when the flow runs": (
         "a(3) > b @@ Leak(0.5)",
