@@ -122,10 +122,11 @@ def table_block(result: RunResult) -> dict:
 
 @dataclass(frozen=True)
 class Chart:
-    """A run's line chart (None when no stock can be drawn), and the stocks left out of it
-    because some of their values can't be drawn."""
+    """A run's line chart (None when no stock can be drawn), the stocks it draws, and those
+    left out of it because some of their values can't be drawn."""
 
     block: dict | None
+    drawn: list[str]
     undrawable: list[str]
 
 
@@ -134,9 +135,10 @@ def line_chart(result: RunResult) -> Chart:
     finite value for every category, so a stock with any other is left out whole."""
     rounds = chart_rounds(len(result.rows) - 1)
     series: list[dict] = []
+    drawn: list[str] = []
     undrawable: list[str] = []
     for column, name in enumerate(result.stocks, start=1):
-        if len(series) == CHART_MAX_SERIES:
+        if len(drawn) == CHART_MAX_SERIES:
             break
         values = [result.rows[r][column] for r in rounds]
         if not all(_drawable(value) for value in values):
@@ -144,15 +146,16 @@ def line_chart(result: RunResult) -> Chart:
             continue
         points = [{"label": str(r), "value": v} for r, v in zip(rounds, values, strict=True)]
         series.append({"name": _series_name(name, series), "data": points})
+        drawn.append(name)
     if not series:
-        return Chart(None, undrawable)
+        return Chart(None, drawn, undrawable)
     chart = {
         "type": "line",
         "axis_config": {"categories": [str(r) for r in rounds], "x_label": "round"},
         "series": series,
     }
     block = {"type": "data_visualization", "title": _chart_title(result), "chart": chart}
-    return Chart(block, undrawable)
+    return Chart(block, drawn, undrawable)
 
 
 def chart_rounds(last: int) -> list[int]:
@@ -209,7 +212,7 @@ def _notes(result: RunResult, chart: Chart | None, fallback: Fallback) -> list[s
         notes.append(f":scissors: Not in the table: {_names(left_out)}. *CSV* has them all.")
     if chart and chart.undrawable:
         notes.append(_undrawable_note(chart.undrawable))
-    if chart and chart.block and len(result.stocks) > CHART_MAX_SERIES:
+    if chart and len(chart.drawn) + len(chart.undrawable) < len(result.stocks):
         which = "stocks it can draw" if chart.undrawable else "stocks"
         notes.append(f"The chart shows the first {CHART_MAX_SERIES} {which}.")
     if fallback is Fallback.WITHOUT_CHART:

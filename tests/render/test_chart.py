@@ -120,6 +120,13 @@ def test_the_chart_draws_the_first_six_stocks_it_can():
     assert "The chart shows the first 6 stocks it can draw." in notes
 
 
+def test_with_every_stock_it_can_draw_drawn_the_chart_claims_no_other_cut():
+    lines = ["[s] > b @ inf", *(f"[t{i}] > c{i} @ {i}" for i in range(6))]
+    result = run_definition("\n".join(lines), 5)
+    assert line_chart(result).drawn == [f"c{i}" for i in range(6)]
+    assert "The chart shows the first" not in block_texts(run_message(result)["blocks"])
+
+
 def test_without_charts_nothing_is_said_about_drawing():
     message = run_message(run_definition(INFINITE, 3), fallback=Fallback.WITHOUT_CHART)
     assert "left out of the chart:" not in block_texts(message["blocks"])
