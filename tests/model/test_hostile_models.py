@@ -18,7 +18,6 @@ from bot.model.run import NESTING_CEILING, WALL_BACKSTOP
 
 from .oracle import assert_plain, assert_same_as_systems
 
-BUDGET = Limits().time_budget_seconds
 SLACK = 0.5  # what a run may take past its budget: one round, or refusing before the first
 
 
