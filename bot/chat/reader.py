@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.chat.normalize import normalize_text
+from bot.chat.recognise import holds_model
 from bot.model import ModelError
 
 _FENCE = re.compile(r"```([^\n`]*\n)?(.*?)```", re.S)
@@ -18,7 +19,6 @@ _ROUNDS = re.compile(
 _OVERRIDE = re.compile(
     r"(?<![\w.(])([A-Za-z][A-Za-z0-9_]*)\s*=\s*(-?(?:\d+(?:\.\d+)?|inf))(?![\w.])"
 )
-_FLOW_LINE = re.compile(r"^\s*\[?[A-Za-z][\w ]*\]?(\([^)]*\))?\s*>\s*\[?[A-Za-z][\w ]*\]?.*@")
 
 
 @dataclass
@@ -88,7 +88,7 @@ def _take_overrides(text: str) -> tuple[dict[str, str], str]:
 
 
 def looks_like_model(request: ModelRequest) -> bool:
-    """Whether text in a busy channel is plausibly a model, so the bot stays quiet otherwise."""
-    if request.fence_tag in _MODEL_TAGS:
-        return True
-    return any(_FLOW_LINE.match(line) for line in request.definition.split("\n"))
+    """Whether the request holds a model: a fence tagged as one, or a line `systems` reads as a
+    flow. Mentions, direct messages, code blocks and edits all ask this, so that chatter in a
+    busy channel is left alone."""
+    return request.fence_tag in _MODEL_TAGS or holds_model(request.definition)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.chat.reader import read_request
-from bot.model.edit import flow_key, merge_flow_lines
+from bot.chat.reader import looks_like_model, read_request
+from bot.chat.recognise import is_flow_line
+from bot.model.edit import merge_flow_lines
 
 _RERUN_WORDS = re.compile(r"^\s*(re-?run|run( it)? again|again)\s*[.!]?\s*$", re.I)
 _FILLER = re.compile(r"^[\s.,;:!?]*$")
@@ -36,11 +37,14 @@ def read_rerun(text: str, addressed: bool = False) -> Rerun | None:
     nothing but the request, so that talk that happens to contain `x=5` stays talk.
     """
     request = read_request(text)
-    if request.fenced:
+    if request.fenced:  # a new model, unless it is some other code and not for the bot
+        if not (addressed or looks_like_model(request)):
+            return None
         return Rerun(request.definition, [], request.rounds, request.overrides)
     lines = [line for line in request.definition.split("\n") if line.strip()]
-    flows = [line for line in lines if flow_key(line)]
-    rest = [line for line in lines if not flow_key(line)]
+    flows, rest = [], []
+    for line in lines:
+        (flows if is_flow_line(line) else rest).append(line)
     asked = bool(flows or request.rounds is not None or request.overrides)
     rerun_word = any(_RERUN_WORDS.match(line) for line in rest)
     leftover = [line for line in rest if not _RERUN_WORDS.match(line)]
