@@ -9,15 +9,18 @@ from bot.chat.normalize import normalize_text
 from bot.chat.recognise import holds_model
 from bot.model import ModelError
 
-_FENCE = re.compile(r"```([^\n`]*\n)?(.*?)```", re.S)
-_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+# Every pattern here runs over untrusted text, so none may backtrack: each quantifier is
+# possessive (`*+`, `++`, `?+`) or a lazy scan up to a fixed string, and no two that follow each
+# other can match the same characters.
+_FENCE = re.compile(r"```([^\n`]*+\n)?+(.*?)```", re.S)
+_INLINE_CODE = re.compile(r"`([^`\n]++)`")
 _MODEL_TAGS = {"systems", "system", "sys", "model"}  # a fence tagged so holds a model
 _FENCE_TAGS = _MODEL_TAGS | {"text", "txt", "plaintext", "plain"}
 _ROUNDS = re.compile(
-    r"(?<![\w-])(?:--rounds|-r|rounds)(?:\s*[=:]\s*|\s+)(-?\d+(?:\.\d*)?)(?![\w.])", re.I
+    r"(?<![\w-])(?:--rounds|-r|rounds)(?:\s*+[=:]\s*+|\s++)(-?+\d++(?:\.\d*+)?+)(?![\w.])", re.I
 )
 _OVERRIDE = re.compile(
-    r"(?<![\w.(])([A-Za-z][A-Za-z0-9_]*)\s*=\s*(-?(?:\d+(?:\.\d+)?|inf))(?![\w.])"
+    r"(?<![\w.(])([A-Za-z][A-Za-z0-9_]*+)\s*+=\s*+(-?+(?:\d++(?:\.\d++)?+|inf))(?![\w.])"
 )
 
 
