@@ -22,6 +22,9 @@ _ROUNDS = re.compile(
 _OVERRIDE = re.compile(
     r"(?<![\w.(])([A-Za-z][A-Za-z0-9_]*+)\s*+=\s*+(-?+(?:\d++(?:\.\d++)?+|inf))(?![\w.])"
 )
+# Slack cuts a message's text at 40,000 characters; a model is at most half that long (the
+# default limit), so anything longer is not read at all.
+MAX_TEXT_CHARS = 40_000
 
 
 @dataclass
@@ -35,12 +38,26 @@ class ModelRequest:
     fence_tag: str | None = None
 
 
+class TextTooLong(ModelError):
+    """Text far longer than any model, left unread."""
+
+    def __init__(self, length: int) -> None:
+        super().__init__(
+            f"This message is {length:,} characters long; I read messages of up to "
+            f"{MAX_TEXT_CHARS:,} characters, so I didn't read it.",
+            hint="Send the model on its own, without the rest of the text.",
+        )
+
+
 def read_request(text: str) -> ModelRequest:
     """Split raw text into the definition and its options (`rounds=N`, `Name=value`).
 
     With a fenced block the definition is inside it and the text outside holds the options;
-    without one, options are taken out of the text and `;` separates lines.
+    without one, options are taken out of the text and `;` separates lines. Text longer than
+    MAX_TEXT_CHARS is not read: TextTooLong.
     """
+    if len(text) > MAX_TEXT_CHARS:
+        raise TextTooLong(len(text))
     text = normalize_text(text)
     fences = list(_FENCE.finditer(text))
     if fences:
