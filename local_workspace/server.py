@@ -14,10 +14,13 @@ The bot's Web API calls go to a SlackStandIn on its own loopback port.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import json
 import mimetypes
+import os
 import secrets
+import socket
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -34,7 +37,9 @@ from slack_standin import SlackStandIn
 
 STATIC = Path(__file__).parent / "static"
 EXAMPLE = {"definition": "[Candidates] > Screens @ 5\nScreens > Hires @ 0.5", "rounds": 5}
-QUIET_PATHS = ("/local/state", "/static/", "/favicon")
+# Not logged here: the page polling for state and its files, and the bot's own requests, for
+# which the bot writes its one JSON line itself.
+QUIET_PATHS = ("/local/state", "/static/", "/favicon", "/slack/events", "/api/run")
 # Some systems map .js to text/plain, and browsers refuse to run such a module script.
 mimetypes.add_type("text/javascript", ".js")
 
@@ -160,7 +165,7 @@ def _problem(message: str, status: int) -> Response:
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """Log the page's actions and the bot's requests, not the page polling for state."""
+    """One line per request: the page's actions are logged here, the bot's by the bot."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         if not self.path.startswith(QUIET_PATHS):
@@ -173,7 +178,7 @@ def start_local_server(
     """Start the stand-in and bind the page's server; the caller runs ``serve_forever()``.
 
     Returns (server, stand-in). The bot gets `settings` (its limits, say) with Slack's token,
-    signing secret and API URL pointing at the stand-in.
+    signing secret and API URL pointing at the stand-in. PortInUse when the port is taken.
     """
     if not _is_loopback(host):
         raise ValueError(f"the local server only listens on this machine, not on {host}")
@@ -188,27 +193,53 @@ def start_local_server(
     )
     session = PageSession(standin, signing_secret)
     try:
-        server = make_server(
-            host,
-            port,
-            create_app(Entrypoints(bot_settings), session),
-            threaded=True,  # the bot calls back into this server while a page request waits
-            request_handler=_QuietHandler,
-        )
-    except BaseException:  # werkzeug exits with its own message when the port is taken
+        with _listening_socket(host, port) as listening:
+            server = make_server(
+                host,
+                port,
+                create_app(Entrypoints(bot_settings), session),
+                threaded=True,  # the bot calls back into this server while a page request waits
+                request_handler=_QuietHandler,
+                fd=listening.fileno(),  # werkzeug takes a copy
+            )
+    except BaseException:
         standin.stop()
         raise
-    session.bot_url = f"http://{_url_host(host)}:{server.server_port}/slack/events"
+    session.bot_url = f"http://{_url_host(host)}:{server.port}/slack/events"
     return server, standin
 
 
+class PortInUse(Exception):
+    """Another program listens on the port asked for."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__(
+            f"port {port} is in use by another program; `sysbot serve --port 0` picks a free one"
+        )
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """Bound here rather than by werkzeug, which exits the process when the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise PortInUse(port) from None
+        raise
+
+
 def serve(host: str, port: int, settings: Settings) -> None:
+    # Bolt reads SLACK_BOT_TOKEN from the environment itself and, given the bot's own client
+    # as well, logs that it won't use it. Here the bot uses the stand-in's token, so a token in
+    # the developer's shell is dropped from this process: never used, never warned about.
+    os.environ.pop("SLACK_BOT_TOKEN", None)
     try:
         server, standin = start_local_server(host, port, settings)
-    except (ValueError, OSError) as error:
+    except (ValueError, PortInUse, OSError) as error:
         print(f"sysbot serve: {error}", file=sys.stderr)
         raise SystemExit(2) from None
-    address = f"http://{_url_host(host)}:{server.server_port}/"
+    address = f"http://{_url_host(host)}:{server.port}/"
     print(f"sysbot is running at {address}\n")
     print(f"  Open {address} for a Slack-like channel driven by the real bot,")
     print("  and its API tab for the JSON API. Or call the API directly:\n")

@@ -6,8 +6,11 @@ import html
 import re
 
 # Slack wraps mentions, channels and links in <...>; a human's own < and > arrive as &lt; &gt;,
-# so markup must be resolved before unescaping.
-_SLACK_MARKUP = re.compile(r"<([@#!][^<>|]*|[a-z][a-z0-9+.-]*:[^<>|\s]*)(?:\|([^<>]*))?>", re.I)
+# so markup must be resolved before unescaping. Possessive quantifiers: the text is untrusted,
+# and a scan from one `<` stops at the next `<` or `>`, so reading it all is linear.
+_SLACK_MARKUP = re.compile(
+    r"<([@#!][^<>|]*+|[a-z][a-z0-9+.-]*+:[^<>|\s]*+)(?:\|([^<>]*+))?+>", re.I
+)
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})

@@ -6,19 +6,25 @@ import re
 from dataclasses import dataclass, field
 
 from bot.chat.normalize import normalize_text
+from bot.chat.recognise import holds_model
 from bot.model import ModelError
 
-_FENCE = re.compile(r"```([^\n`]*\n)?(.*?)```", re.S)
-_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+# Every pattern here runs over untrusted text, so none may backtrack: each quantifier is
+# possessive (`*+`, `++`, `?+`) or a lazy scan up to a fixed string, and no two that follow each
+# other can match the same characters.
+_FENCE = re.compile(r"```([^\n`]*+\n)?+(.*?)```", re.S)
+_INLINE_CODE = re.compile(r"`([^`\n]++)`")
 _MODEL_TAGS = {"systems", "system", "sys", "model"}  # a fence tagged so holds a model
 _FENCE_TAGS = _MODEL_TAGS | {"text", "txt", "plaintext", "plain"}
 _ROUNDS = re.compile(
-    r"(?<![\w-])(?:--rounds|-r|rounds)(?:\s*[=:]\s*|\s+)(-?\d+(?:\.\d*)?)(?![\w.])", re.I
+    r"(?<![\w-])(?:--rounds|-r|rounds)(?:\s*+[=:]\s*+|\s++)(-?+\d++(?:\.\d*+)?+)(?![\w.])", re.I
 )
 _OVERRIDE = re.compile(
-    r"(?<![\w.(])([A-Za-z][A-Za-z0-9_]*)\s*=\s*(-?(?:\d+(?:\.\d+)?|inf))(?![\w.])"
+    r"(?<![\w.(])([A-Za-z][A-Za-z0-9_]*+)\s*+=\s*+(-?+(?:\d++(?:\.\d++)?+|inf))(?![\w.])"
 )
-_FLOW_LINE = re.compile(r"^\s*\[?[A-Za-z][\w ]*\]?(\([^)]*\))?\s*>\s*\[?[A-Za-z][\w ]*\]?.*@")
+# Slack cuts a message's text at 40,000 characters; a model is at most half that long (the
+# default limit), so anything longer is not read at all.
+MAX_TEXT_CHARS = 40_000
 
 
 @dataclass
@@ -32,12 +38,26 @@ class ModelRequest:
     fence_tag: str | None = None
 
 
+class TextTooLong(ModelError):
+    """Text far longer than any model, left unread."""
+
+    def __init__(self, length: int) -> None:
+        super().__init__(
+            f"This message is {length:,} characters long; I read messages of up to "
+            f"{MAX_TEXT_CHARS:,} characters, so I didn't read it.",
+            hint="Send the model on its own, without the rest of the text.",
+        )
+
+
 def read_request(text: str) -> ModelRequest:
     """Split raw text into the definition and its options (`rounds=N`, `Name=value`).
 
     With a fenced block the definition is inside it and the text outside holds the options;
-    without one, options are taken out of the text and `;` separates lines.
+    without one, options are taken out of the text and `;` separates lines. Text longer than
+    MAX_TEXT_CHARS is not read: TextTooLong.
     """
+    if len(text) > MAX_TEXT_CHARS:
+        raise TextTooLong(len(text))
     text = normalize_text(text)
     fences = list(_FENCE.finditer(text))
     if fences:
@@ -88,7 +108,7 @@ def _take_overrides(text: str) -> tuple[dict[str, str], str]:
 
 
 def looks_like_model(request: ModelRequest) -> bool:
-    """Whether text in a busy channel is plausibly a model, so the bot stays quiet otherwise."""
-    if request.fence_tag in _MODEL_TAGS:
-        return True
-    return any(_FLOW_LINE.match(line) for line in request.definition.split("\n"))
+    """Whether the request holds a model: a fence tagged as one, or a line `systems` reads as a
+    flow. Mentions, direct messages, code blocks and edits all ask this, so that chatter in a
+    busy channel is left alone."""
+    return request.fence_tag in _MODEL_TAGS or holds_model(request.definition)

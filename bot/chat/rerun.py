@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.chat.reader import read_request
-from bot.model.edit import flow_key, merge_flow_lines
+from bot.chat.reader import looks_like_model, read_request
+from bot.chat.recognise import is_flow_line
+from bot.model.edit import merge_flow_lines
 
-_RERUN_WORDS = re.compile(r"^\s*(re-?run|run( it)? again|again)\s*[.!]?\s*$", re.I)
-_FILLER = re.compile(r"^[\s.,;:!?]*$")
+_RERUN_WORDS = frozenset({"rerun", "re-run", "run again", "run it again", "again"})
+_FILLER = re.compile(r"[\s.,;:!?]*+")
 
 
 @dataclass
@@ -36,16 +37,32 @@ def read_rerun(text: str, addressed: bool = False) -> Rerun | None:
     nothing but the request, so that talk that happens to contain `x=5` stays talk.
     """
     request = read_request(text)
-    if request.fenced:
+    if request.fenced:  # a new model, unless it is some other code and not for the bot
+        if not (addressed or looks_like_model(request)):
+            return None
         return Rerun(request.definition, [], request.rounds, request.overrides)
     lines = [line for line in request.definition.split("\n") if line.strip()]
-    flows = [line for line in lines if flow_key(line)]
-    rest = [line for line in lines if not flow_key(line)]
+    flows, rest = [], []
+    for line in lines:
+        (flows if is_flow_line(line) else rest).append(line)
     asked = bool(flows or request.rounds is not None or request.overrides)
-    rerun_word = any(_RERUN_WORDS.match(line) for line in rest)
-    leftover = [line for line in rest if not _RERUN_WORDS.match(line)]
+    leftover = [line for line in rest if not _is_rerun_word(line)]
+    rerun_word = len(leftover) < len(rest)
     if not (asked or rerun_word):
         return None
-    if leftover and not addressed and not all(_FILLER.match(line) for line in leftover):
+    if leftover and not addressed and not all(map(_is_filler, leftover)):
         return None
     return Rerun(None, flows, request.rounds, request.overrides)
+
+
+def _is_rerun_word(line: str) -> bool:
+    """`rerun`, `run it again.` and the like: the words alone, with at most one `.` or `!`.
+    A plain comparison, not a pattern: the line is untrusted and may be 40,000 spaces long."""
+    words = line.strip()
+    if words.endswith((".", "!")):
+        words = words[:-1].rstrip()
+    return words.lower() in _RERUN_WORDS
+
+
+def _is_filler(line: str) -> bool:
+    return _FILLER.fullmatch(line) is not None

@@ -52,26 +52,29 @@ export function mrkdwn(text, names = {}) {
     .map((part, i) =>
       i % 2
         ? `<pre class="code-block">${escapeHtml(unescapeSlack(part.replace(/^\n/, "")))}</pre>`
-        : inlineCode(part, names),
+        : inline(part, names),
     )
     .join("");
 }
 
-function inlineCode(text, names) {
-  return text
-    .split(/`([^`\n]+)`/)
-    .map((piece, i) =>
-      i % 2 ? `<code>${escapeHtml(unescapeSlack(piece))}</code>` : controls(piece, names),
-    )
-    .join("");
-}
+// Code spans and Slack's control sequences (<@U123>, <#C123|name>, <!here>, <url|label>) are
+// drawn first and held aside as placeholders, so that bold, italics and strikethrough can wrap
+// them within a line, as Slack does: `*There is no stock called `x`.*` is bold throughout.
+const HOLD_START = "\uE000";
+const HOLD_END = "\uE001";
+const HELD = new RegExp(`${HOLD_START}(\\d+)${HOLD_END}`, "g");
 
-// Slack's control sequences: <@U123>, <#C123|name>, <!here>, <url|label>.
-function controls(text, names) {
-  return text
-    .split(/<([^<>\n]+)>/)
-    .map((piece, i) => (i % 2 ? control(piece, names) : styled(piece)))
-    .join("");
+function inline(text, names) {
+  const held = [];
+  const hold = (html) => `${HOLD_START}${held.push(html) - 1}${HOLD_END}`;
+  const marked = text
+    .replaceAll(HOLD_START, "")
+    .replaceAll(HOLD_END, "")
+    .replace(/`([^`\n]+)`/g, (_, code) => hold(`<code>${escapeHtml(unescapeSlack(code))}</code>`))
+    .replace(/<([^<>\n]+)>/g, (_, sequence) => hold(control(sequence, names)));
+  // A link's label may hold a code span: what is held may hold what was held before it.
+  const restore = (html) => html.replace(HELD, (_, index) => restore(held[Number(index)]));
+  return restore(styled(marked));
 }
 
 function control(sequence, names) {

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.chat.reader import looks_like_model, read_request
+from bot.chat import reader
+from bot.chat.reader import MAX_TEXT_CHARS, TextTooLong, looks_like_model, read_request
+from bot.chat.rerun import read_rerun
 from bot.model import ModelError, run_definition
+from tests.chat.hostile import flow_line
 from tests.model.oracle import assert_same_as_systems
 
 # --- Slack escaping and markup -----------------------------------------------------------------
@@ -169,3 +172,21 @@ def test_models_are_recognised(text):
 @pytest.mark.parametrize("text", ["hello > world", "lunch @ noon?", "2 > 1", "see ```code```"])
 def test_chatter_is_not_a_model(text):
     assert not looks_like_model(read_request(text))
+
+
+# --- text past the limit -----------------------------------------------------------------------
+
+
+def test_text_past_the_limit_is_not_read_at_all(monkeypatch):
+    def never(text: str) -> str:
+        raise AssertionError("the text was read")
+
+    monkeypatch.setattr(reader, "normalize_text", never)
+    with pytest.raises(TextTooLong, match=f"{MAX_TEXT_CHARS + 1:,} characters long"):
+        read_request("a" * (MAX_TEXT_CHARS + 1))
+    with pytest.raises(TextTooLong):
+        read_rerun(flow_line(10 * MAX_TEXT_CHARS))
+
+
+def test_text_up_to_the_limit_is_read():
+    assert looks_like_model(read_request(("a > b @ 5" + " " * MAX_TEXT_CHARS)[:MAX_TEXT_CHARS]))

@@ -265,3 +265,42 @@ def test_the_help_button_home_and_channels_without_the_bot(page):
     page.get_by_role("button", name="sysbot · Home").click()
     expect(page.locator("#home-view h3")).to_have_text("sysbot")
     shot(page, "12-home")
+
+
+# Slack's mrkdwn within one line: bold, italics and strikethrough around code and links.
+MRKDWN = {
+    ":warning: *There is no stock called `Screns`.*": (
+        '<span class="emoji" role="img" aria-label="warning">⚠</span> '
+        "<strong>There is no stock called <code>Screns</code>.</strong>"
+    ),
+    "*Hint:* Did you mean `Screens`?": "<strong>Hint:</strong> Did you mean <code>Screens</code>?",
+    "_Edited: `rounds=5`._": "<em>Edited: <code>rounds=5</code>.</em>",
+    "~`a > b @ 5`~ and *<https://example.com|a link>*": (
+        "<s><code>a &gt; b @ 5</code></s> and <strong><a href="
+        '"https://example.com" target="_blank" rel="noopener noreferrer">a link</a></strong>'
+    ),
+    "`*not bold*` Phone_Screens x*y*z": "<code>*not bold*</code> Phone_Screens x*y*z",
+    "*not across\nlines*": "*not across\nlines*",
+}
+
+
+def test_mrkdwn_is_drawn_as_slack_draws_it(page):
+    drawn = page.evaluate(
+        "async (texts) => { const { mrkdwn } = await import('/static/blocks.js');"
+        " return texts.map((text) => mrkdwn(text)); }",
+        list(MRKDWN),
+    )
+
+    assert dict(zip(MRKDWN, drawn, strict=True)) == MRKDWN
+
+
+def test_an_error_is_bold_without_asterisks(page):
+    page.fill("#composer-input", "/model [a] > b @ Screns")
+    page.press("#composer-input", "Enter")
+
+    error = page.locator("#messages .message.ephemeral").last
+    bold = error.locator(".bk-section strong").first
+    expect(bold).to_have_text("There is no stock called Screns.")
+    expect(bold.locator("code")).to_have_text("Screns")
+    expect(error.locator(".bk-section").first).not_to_contain_text("*")
+    shot(page, "13-error-bold")

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import subprocess
+import sys
 from urllib.error import HTTPError
 from urllib.request import Request, urlopen
 
@@ -13,6 +16,7 @@ import pytest
 
 from local_workspace.server import start_local_server
 from tests.local.conftest import DIRECT, GENERAL, RANDOM, LocalServer
+from tests.servers import REPO
 from tests.slack.expect import block_texts, systems_table, table
 
 HIRING = "[Candidates] > Screens @ 5\nScreens > Onsites @ 0.5\nOnsites > Hires @ 0.5"
@@ -80,6 +84,17 @@ def test_mentions_dms_and_channels_without_the_bot(local):
     assert table(dm["replies"][0])[-1] == ["2", "6"]
     [ignored] = local.channel(RANDOM)["messages"]
     assert "replies" not in ignored or ignored["replies"] == []
+
+
+def test_the_readme_mention_example_gets_the_rows_systems_computes(local):
+    local.post(
+        "/local/message",
+        {"channel": GENERAL, "text": "@sysbot [Legacy(120)] > Migrated @ 10 rounds=15"},
+    )
+
+    [mention] = local.channel(GENERAL)["messages"]
+    [answer] = mention["replies"]
+    assert table(answer) == systems_table("[Legacy(120)] > Migrated @ 10", 15)
 
 
 def test_buttons_csv_modal_and_home(local):
@@ -166,3 +181,36 @@ def test_requests_for_another_host_name_are_refused(local):
 def test_it_listens_only_on_this_machine():
     with pytest.raises(ValueError, match="only listens on this machine"):
         start_local_server("0.0.0.0", 0)
+
+
+def test_each_request_is_logged_once(local):
+    run_in_general(local)
+    body = json.dumps({"definition": "[a] > b @ 5"}).encode()
+    urlopen(Request(local.url + "api/run", data=body, method="POST"), timeout=10).close()
+
+    lines = local.log.read_text().splitlines()
+    records = [json.loads(line) for line in lines if line.startswith("{")]  # after the address
+    server_lines = [r["message"] for r in records if r["logger"] == "werkzeug"]
+    assert any("POST /local/command" in line for line in server_lines)
+    # the bot writes its own line for its requests; the server does not write a second one
+    assert [line for line in server_lines if "/slack/events" in line or "/api/run" in line] == []
+    assert {"command ok", "api ok"} <= {r["message"] for r in records}
+
+
+def test_a_token_in_the_developers_shell_draws_no_warning(local):
+    run_in_general(local)  # Bolt builds the app, and reads the environment, on first use
+
+    assert "will be unused" not in local.log.read_text()
+
+
+def test_a_busy_port_suggests_port_0():
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        serve = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)]
+        ended = subprocess.run(serve, cwd=REPO, capture_output=True, text=True, timeout=60)
+
+    assert ended.returncode == 2
+    assert ended.stderr == (
+        f"sysbot serve: port {port} is in use by another program; "
+        "`sysbot serve --port 0` picks a free one\n"
+    )

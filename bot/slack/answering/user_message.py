@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.chat.reader import looks_like_model, read_request
+from bot.chat.reader import TextTooLong, looks_like_model, read_request
 from bot.chat.rerun import Rerun, read_rerun
 from bot.model import Limits, ModelError
 from bot.slack.answering.answer import Answer, ErrorAnswer, ModelRun
@@ -75,6 +75,8 @@ def read_intent(message: UserMessage, addressed: bool, heading: str | None = Non
     that its thread needs no reading."""
     try:
         request = read_request(message.text)
+    except TextTooLong as error:  # left unread: said only to a message for the bot, not echoed
+        return Intent(unreadable=ErrorAnswer(error, "", heading=heading)) if addressed else None
     except ModelError as error:
         if not (message.in_thread or addressed):
             return None
