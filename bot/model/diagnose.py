@@ -180,7 +180,8 @@ def _explain_stock_name(listing: Listing, number: int, bad_name: str) -> ModelEr
     return _explain_segment(listing, number, segment, parts.rate is not None)
 
 
-_ROUNDS_OPTION = re.compile(r"(?:--rounds|-r|rounds)\s*(?:[=:]\s*|\s+)(\S+)", re.I)
+# Possessive, so a long run of spaces is read once (the line is the user's text).
+_ROUNDS_OPTION = re.compile(r"(?:--rounds|-r|rounds)(?:\s*+[=:]\s*+|\s++)(\S++)", re.I)
 _VALUE_OPTION = re.compile(r"([A-Za-z][A-Za-z0-9_]*)\s*=\s*(\d+(?:\.\d+)?|inf)")
 
 
