@@ -7,7 +7,7 @@ exactly the model that ran.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from bot.model.errors import ModelError
 from bot.model.source import (
@@ -29,20 +29,12 @@ def apply_overrides(definition: str, overrides: Mapping[str, str]) -> str:
     for name, value in overrides.items():
         _check_override(name, value, known)
         if not _replace_initial(lines, name, value):
-            lines.append(f"{name}({_literal(value)})")
+            lines.append(f"{name}({initial_literal(value)})")
     return "\n".join(lines)
 
 
 def _check_override(name: str, value: str, known: dict[str, bool]) -> None:
-    if name not in known:
-        close = closest(name, known)
-        hint = f"Did you mean `{close}`?" if close else f"Stocks: {', '.join(known)}."
-        raise ModelError(f"There is no stock called `{name}` to set to {value}.", hint=hint)
-    if known[name]:
-        raise ModelError(
-            f"`{name}` is an infinite stock; its value can't be set.",
-            hint="Set the value of a stock without brackets.",
-        )
+    check_settable(name, value, known)
     if not _OVERRIDE_VALUE.fullmatch(value):
         raise ModelError(
             f"`{value}` is not a number, so `{name}` can't be set to it.",
@@ -50,7 +42,28 @@ def _check_override(name: str, value: str, known: dict[str, bool]) -> None:
         )
 
 
-def _literal(value: str) -> str:
+def check_settable(name: str, wanted: str, known: dict[str, bool]) -> None:
+    """Refuse to give `name` the starting value(s) `wanted` (as written) unless it is one of the
+    `known` stocks (name to whether it is infinite, as source.stock_names gives them) and finite."""
+    if name not in known:
+        raise ModelError(
+            f"There is no stock called `{name}` to set to {wanted}.",
+            hint=unknown_stock_hint(name, known),
+        )
+    if known[name]:
+        raise ModelError(
+            f"`{name}` is an infinite stock; its value can't be set.",
+            hint="Set the value of a stock without brackets.",
+        )
+
+
+def unknown_stock_hint(name: str, known: Collection[str]) -> str:
+    close = closest(name, known)
+    return f"Did you mean `{close}`?" if close else f"Stocks: {', '.join(known)}."
+
+
+def initial_literal(value: str) -> str:
+    """A number as written in an override, as `systems` must read it inside parentheses."""
     # systems reads `-` as an operator, so a negative value must be written as a subtraction.
     return f"0 - {value[1:]}" if value.startswith("-") else value
 
@@ -59,7 +72,7 @@ def _replace_initial(lines: list[str], name: str, value: str) -> bool:
     for index, line in enumerate(lines):
         start = declaration_end(line, name)
         if start is not None:
-            lines[index] = _with_first_param(line, start, _literal(value))
+            lines[index] = _with_first_param(line, start, initial_literal(value))
             return True
     return False
 

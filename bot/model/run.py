@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from bot.model import diagnose, growth, warn
-from bot.model.edit import apply_overrides
+from bot.model.edit import apply_overrides, initial_literal
 from bot.model.errors import ModelError
 from bot.model.limits import Limits
 from bot.model.prepare import prepare_definition
@@ -20,6 +20,7 @@ from bot.model.systems_adapter import (
     Refusal,
     Simulation,
     SystemsError,
+    Value,
     Values,
     parse,
     read_line,
@@ -61,6 +62,43 @@ def run_definition(
     The run stops after `limits.time_budget_seconds` of CPU time, or WALL_BACKSTOP times that
     of wall-clock time, or at `deadline` (a `time.monotonic()` value: a caller's own time to
     answer by), whichever comes first, and keeps the rounds computed so far."""
+    return run_parsed(parse_definition(definition, rounds, overrides, limits, deadline))
+
+
+@dataclass(frozen=True)
+class ParsedDefinition:
+    """A definition checked and built by `systems` once, to run from different starting values
+    (a sweep, a seek) within the one budget that started before it was parsed."""
+
+    definition: str
+    rounds: int
+    limits: Limits
+    warnings: tuple[str, ...]  # from preparing and reading the text: the same for every run
+    reading: _Reading
+    budget: _Budget
+
+    @property
+    def visible_stocks(self) -> list[str]:
+        return self.reading.model.visible_stocks
+
+    def starting_value(self, name: str) -> Value:
+        """`name`'s initial value, as `systems` computes it for this model."""
+        return _start(self.reading).values[name]
+
+    def time_spent(self) -> str | None:
+        """Why no more runs may start, in words; None while the budget lasts."""
+        return self.budget.spent()
+
+
+def parse_definition(
+    definition: str,
+    rounds: int | None = None,
+    overrides: Mapping[str, str] | None = None,
+    limits: Limits | None = None,
+    deadline: float | None = None,
+) -> ParsedDefinition:
+    """Check and parse `definition` for runs of `rounds`, under a budget that starts now (see
+    run_definition); raise ModelError when it can't run."""
     limits = limits or Limits()
     budget = _Budget.start(limits.time_budget_seconds, deadline)  # parsing counts too
     rounds = _check_rounds(limits.default_rounds if rounds is None else rounds, limits)
@@ -71,15 +109,32 @@ def run_definition(
         definition = apply_overrides(definition, overrides)
     reading = _read(definition, limits)
     warnings += warn.reading_warnings(reading.listing.lines, reading.lines)
-    snapshots, stop_note = _simulate(reading, rounds, budget)
-    warnings += warn.unfed_stock_warnings(reading.model, reading.lines, snapshots)
-    warnings += warn.value_warnings(reading.model, snapshots)
+    return ParsedDefinition(definition, rounds, limits, tuple(warnings), reading, budget)
+
+
+def run_parsed(parsed: ParsedDefinition, starting: Mapping[str, str] | None = None) -> RunResult:
+    """Run a parsed definition, with the stocks in `starting` (written as overrides write them)
+    starting at those values instead; its `definition` is then the text edited so."""
+    definition, reading = parsed.definition, parsed.reading
+    if starting:
+        definition = apply_overrides(definition, starting)
+        model = reading.model
+        for name, value in starting.items():
+            model = model.with_initial(name, initial_literal(value))
+        _check_growth(model, reading.listing)
+        reading = _Reading(Listing(definition), _reread(reading, definition), model)
+    snapshots, stop_note = _simulate(reading, parsed.rounds, parsed.budget)
+    warnings = [
+        *parsed.warnings,
+        *warn.unfed_stock_warnings(reading.model, reading.lines, snapshots),
+        *warn.value_warnings(reading.model, snapshots),
+    ]
     stocks = reading.model.visible_stocks
     pick = _picker(stocks)
     rows = [[index, *pick(state)] for index, state in enumerate(snapshots)]
     if stop_note:
         warnings.append(stop_note)
-    return RunResult(definition, rounds, stocks, rows, warnings, truncated=bool(stop_note))
+    return RunResult(definition, parsed.rounds, stocks, rows, warnings, truncated=bool(stop_note))
 
 
 def _picker(stocks: list[str]):
@@ -135,6 +190,17 @@ def _read(definition: str, limits: Limits) -> _Reading:
         raise diagnose.explain(listing, error) from None
     _check_growth(model, listing)
     return _Reading(listing, lines, model)
+
+
+def _reread(reading: _Reading, definition: str) -> dict[int, LineReading]:
+    """The line readings of `definition`, `reading`'s text with initial values edited: only
+    the lines the edit changed or added are read again."""
+    lines = dict(reading.lines)
+    before = reading.listing.lines
+    for number, line in enumerate(definition.split("\n"), start=1):
+        if number > len(before) or line != before[number - 1]:
+            lines[number] = read_line(line, number)
+    return lines
 
 
 def _check_growth(model: BuiltModel, listing: Listing) -> None:
@@ -221,10 +287,7 @@ class _Budget:
 def _simulate(reading: _Reading, rounds: int, budget: _Budget):
     """`Model.run`'s own loop, with the time budget and an overflow guard between rounds."""
     listing, model = reading.listing, reading.model
-    try:
-        simulation = Simulation(model)
-    except SystemsError as error:
-        raise diagnose.explain_run_failure(listing, model, error, 0, {}) from None
+    simulation = _start(reading)
     _check_initial_size(simulation.values, listing)
     snapshots = [simulation.snapshot()]
     for round_number in range(1, rounds + 1):
@@ -248,6 +311,14 @@ def _simulate(reading: _Reading, rounds: int, budget: _Budget):
             )
         snapshots.append(simulation.snapshot())
     return snapshots, None
+
+
+def _start(reading: _Reading) -> Simulation:
+    """A simulation at round 0: every initial value computed."""
+    try:
+        return Simulation(reading.model)
+    except SystemsError as error:
+        raise diagnose.explain_run_failure(reading.listing, reading.model, error, 0, {}) from None
 
 
 def _too_large_stock(values: Values) -> str | None:

@@ -10,6 +10,7 @@ relies on, so an upgrade of `systems` fails there first.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -404,6 +405,26 @@ class BuiltModel:
             except Exception:
                 return stock
         return None
+
+    def with_initial(self, name: str, literal: str) -> BuiltModel:
+        """This model with stock `name` starting at `literal` (a formula's text, as written in
+        its parentheses), built as `systems` builds a definition that gives it that value; this
+        model is left as it was, so one parse serves many starting values."""
+        changed = copy.copy(self._model)
+        upstream = copy.copy(changed.get_stock(name))
+        upstream.initial = models.Formula(literal)
+        changed.stocks = [upstream if s.name == name else s for s in changed.stocks]
+        # Flows keep the old stock object: they read only its name and maximum, both unchanged.
+        changed.validate()  # the order State computes initial values in, as systems works it out
+        built = copy.copy(self)
+        built._model = changed
+        built.stocks = [
+            Stock(s.name, s.shown, _formula(upstream.initial.lexed), s.maximum, upstream)
+            if s.name == name
+            else s
+            for s in self.stocks
+        ]
+        return built
 
     def failing_flow(self, values: Values) -> Flow | None:
         """The first flow that fails in a round starting at `values`."""
