@@ -1,22 +1,159 @@
-"""Plain-text rendering: aligned tables and errors with a caret under the column."""
+"""Plain-text rendering: aligned tables (of a run, a sweep, a seek) and errors with a caret
+under the column."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.model import ModelError, RunResult
+from bot.model import ModelError, RunResult, Scenario, SeekResult, SweepResult
+from bot.model.scenario_syntax import as_value, scenario_label, starting_text
+from bot.render.numbers import display_number
 
 
 def table_text(result: RunResult, number: Callable[[object], str] = str) -> str:
     """Like `systems-run`'s output (round column unnamed), with every column aligned."""
     header = ["", *result.stocks]
     body = [[str(row[0]), *(number(value) for value in row[1:])] for row in result.rows]
-    widths = [max(len(cells[i]) for cells in [header, *body]) for i in range(len(header))]
+    return _aligned([header, *body])
+
+
+def _aligned(table: list[list[str]]) -> str:
+    widths = [max(len(cells[i]) for cells in table) for i in range(len(table[0]))]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
-        for cells in [header, *body]
+        for cells in table
     ]
     return "\n".join(line.rstrip() for line in lines)
+
+
+# --- sweeps --------------------------------------------------------------------------------------
+
+
+def sweep_text(result: SweepResult, number: Callable[[object], str] = str) -> str:
+    """The summary, every scenario's final values, then each scenario's table under its name."""
+    parts = [sweep_summary(result), finals_text(result, number)]
+    parts += [
+        f"{scenario_label(result.sweep.stock, scenario.value)}\n"
+        f"{table_text(scenario.result, number)}"
+        for scenario in _ran(result)
+    ]
+    return "\n\n".join(parts)
+
+
+def sweep_summary(result: SweepResult) -> str:
+    """One line: how the stock that ends differently (the last such, in model order) goes from
+    the first scenario to the last, at the last round they all reached."""
+    ran = _ran(result)
+    if not ran:
+        return f"No scenario ran: every value of `{result.sweep.stock}` tried broke the model."
+    round_number = min(len(scenario.result.rows) for scenario in ran) - 1
+    column = _watched_column(ran, round_number, result.sweep.stock)
+    first, last = (ran[0], ran[-1])
+    watched = f"`{first.result.columns[column]}` at round {round_number}"
+    start, end = (scenario.result.rows[round_number][column] for scenario in (first, last))
+    first_label, last_label = (scenario_label(result.sweep.stock, s.value) for s in (first, last))
+    if first is last:
+        return f"{watched} is {display_number(start)} with `{first_label}`."
+    if not _differs(ran, round_number, column):
+        return (
+            f"{watched} is {display_number(start)} in every scenario, "
+            f"from `{first_label}` to `{last_label}`."
+        )
+    return (
+        f"{watched} goes from {display_number(start)} with `{first_label}` "
+        f"to {display_number(end)} with `{last_label}`."
+    )
+
+
+def finals_text(result: SweepResult, number: Callable[[object], str] = str) -> str:
+    """One row per scenario that ran: each visible stock's value in its last round."""
+    ran = _ran(result)
+    header = ["scenario", *(ran[0].result.stocks if ran else [])]
+    body = [
+        [
+            scenario_label(result.sweep.stock, scenario.value),
+            *(number(value) for value in scenario.result.rows[-1][1:]),
+        ]
+        for scenario in ran
+    ]
+    return _aligned([header, *body])
+
+
+def sweep_warnings(result: SweepResult) -> list[str]:
+    """Warnings every scenario has, once; then each scenario's own, under its name; then the
+    sweep's."""
+    ran = _ran(result)
+    common = [w for w in (ran[0].result.warnings if ran else []) if _in_every(w, ran)]
+    own = [
+        f"{scenario_label(result.sweep.stock, scenario.value)}: {warning}"
+        for scenario in ran
+        for warning in scenario.result.warnings
+        if warning not in common
+    ]
+    return [*common, *own, *result.warnings]
+
+
+def _ran(result: SweepResult) -> list[Scenario]:
+    return [scenario for scenario in result.scenarios if scenario.result is not None]
+
+
+def _in_every(warning: str, ran: list[Scenario]) -> bool:
+    return all(warning in scenario.result.warnings for scenario in ran)
+
+
+def _watched_column(ran: list[Scenario], round_number: int, swept: str) -> int:
+    """The last stock other than the swept one that differs between scenarios at the round;
+    else the last other stock; else the swept one."""
+    stocks = ran[0].result.stocks
+    others = [index for index, name in enumerate(stocks, 1) if name != swept] or [1]
+    differing = [column for column in others if _differs(ran, round_number, column)]
+    return (differing or others)[-1]
+
+
+def _differs(ran: list[Scenario], round_number: int, column: int) -> bool:
+    # repr, so that NaN equals NaN and 1 differs from 1.0, as the runs themselves do
+    return len({repr(scenario.result.rows[round_number][column]) for scenario in ran}) > 1
+
+
+# --- seeks ---------------------------------------------------------------------------------------
+
+
+def seek_text(result: SeekResult, number: Callable[[object], str] = str) -> str:
+    """The answer in a sentence, then the run at it."""
+    return f"{seek_answer(result)}\n\n{table_text(result.run, number)}"
+
+
+def seek_answer(result: SeekResult) -> str:
+    """`Recruiters=3` is the smallest value for which `Hires >= 50` at round 20 (…)."""
+    seek, answer, failing = result.seek, result.answer, result.failing
+    target = f"`{seek.goal.target}`"
+    grid = result.grid
+    return (
+        f"`{scenario_label(seek.stock, answer.value)}` is the "
+        f"{'smallest' if result.finds_smallest else 'largest'} value for which `{seek.goal}` "
+        f"at round {result.round} ({target} is {display_number(answer.reached)}); with "
+        f"`{scenario_label(seek.stock, failing.value)}` it fails "
+        f"({target} is {display_number(failing.reached)}). {result.runs} runs, searching "
+        f"{starting_text(grid.value(0))} to {starting_text(grid.high)} in steps of "
+        f"{starting_text(as_value(grid.step))}."
+    )
+
+
+def samples_text(result: SeekResult, number: Callable[[object], str] = str) -> str:
+    """The values a search tried, the goal's stock at its round, and whether the goal held."""
+    header = [result.seek.stock, f"{result.seek.goal.target} at round {result.round}", "goal"]
+    body = [
+        [
+            starting_text(sample.value),
+            "-" if sample.reached is None else number(sample.reached),
+            _GOAL_STATES[sample.holds],
+        ]
+        for sample in result.samples_by_value
+    ]
+    return _aligned([header, *body])
+
+
+_GOAL_STATES = {True: "holds", False: "fails", None: "not known"}
 
 
 def error_text(error: ModelError) -> str:
