@@ -9,7 +9,9 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from bot.model.scenario_syntax import read_value_set
 from tests.model.oracle import exact_rows, systems_run
+from tests.model.scenario_oracle import edited, systems_with
 from tests.servers import FunctionServer
 
 LIMIT = 65_536
@@ -99,6 +101,118 @@ def test_warnings_and_truncation_are_reported(api):
     payload = post(api, json={"definition": "[x] > a @ a * 3\na(1)", "rounds": 1000}).json()
     assert payload["truncated"] is True
     assert "outgrew floating point" in payload["warnings"][-1]
+
+
+# --- sweeps and seeks --------------------------------------------------------------------------
+
+FUNNEL = """\
+Recruiters(2)
+[Candidates] > Screens @ Recruiters * 5
+Screens > Onsites @ Conversion(0.5)
+Onsites > Hires @ Conversion(0.5)"""
+
+
+@pytest.mark.parametrize("values", [[1, 2.5, 4], "1..4", "0.5..1.5 step 0.5", "1,3"])
+def test_a_sweep_answers_each_scenario_as_systems_computes_it(api, values):
+    response = post(api, json={"definition": FUNNEL, "rounds": 6, "sweep": {"Recruiters": values}})
+    assert response.status_code == 200, response.text
+    payload = response.json()
+    assert (payload["stock"], payload["warnings"], payload["truncated"]) == (
+        "Recruiters",
+        [],
+        False,
+    )
+    for scenario in payload["scenarios"]:
+        stocks, rows = systems_with(FUNNEL, "Recruiters", scenario["value"], 6)
+        assert scenario["columns"] == ["round", *stocks]
+        assert exact_rows(scenario["rows"]) == exact_rows(rows)
+    assert [type(s["value"]) for s in payload["scenarios"]] == [
+        type(v) for v in (values if isinstance(values, list) else read_value_set(values))
+    ]
+
+
+def test_a_sweep_keeps_the_overrides(api):
+    body = {
+        "definition": FUNNEL,
+        "rounds": 2,
+        "overrides": {"Screens": 4},
+        "sweep": {"Recruiters": [1]},
+    }
+    (scenario,) = post(api, json=body).json()["scenarios"]
+    assert scenario["rows"][0] == [0, 1, 4, 0, 0]
+
+
+def test_a_scenario_that_fails_is_an_error_beside_the_others(api):
+    body = {"definition": "[C] > S @ 10 / R\nR(2)", "rounds": 1, "sweep": {"R": [0, 1]}}
+    broken, ran = post(api, json=body).json()["scenarios"]
+    assert broken["value"] == 0 and set(broken["error"]) == ERROR_KEYS
+    assert ran["rows"] == [[0, 0, 1], [1, 10.0, 1]]
+
+
+def test_a_seek_answers_with_the_run_at_the_value_found(api):
+    seek = {"vary": "Recruiters", "target": "Hires", "op": ">=", "value": 50, "round": 20,
+            "range": [0, 100]}  # fmt: skip
+    response = post(api, json={"definition": FUNNEL, "seek": seek})
+    assert response.status_code == 200, response.text
+    payload = response.json()
+    found = payload["seek"]
+    assert (found["value"], found["holds"], found["failing_value"]) == (3, True, 2)
+    assert found["runs"] == len(found["samples"])
+    assert_rows_equal_systems(payload, edited(FUNNEL, "Recruiters", 3), 20)
+    stocks, failing = systems_with(FUNNEL, "Recruiters", 2, 20)
+    assert failing[20][stocks.index("Hires") + 1] < 50
+
+
+def test_a_seek_with_a_decimal_step(api):
+    seek = {"vary": "Recruiters", "target": "Hires", "op": "<", "value": 40, "range": [1, 3],
+            "step": 0.25}  # fmt: skip
+    found = post(api, json={"definition": FUNNEL, "rounds": 20, "seek": seek}).json()["seek"]
+    assert (found["value"], found["failing_value"], found["step"]) == (2.25, 2.5, 0.25)
+
+
+def test_a_goal_that_cant_be_met_is_a_400_with_the_values_tried(api):
+    seek = {"vary": "Recruiters", "target": "Hires", "op": ">=", "value": 500, "range": [0, 3]}
+    response = post(api, json={"definition": FUNNEL, "rounds": 20, "seek": seek})
+    error = error_of(response)
+    assert "holds for no value of `Recruiters` tried from 0 to 3" in error["message"]
+    tried = response.json()["seek"]
+    assert [sample["target_value"] for sample in tried["samples"]] == [0, 18, 36, 54]
+    assert tried["runs"] == 4
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ({"sweep": {"Recruiters": [1, 2], "Screens": "1..3"}}, "`Recruiters` and `Screens`"),
+        ({"sweep": {"Recruiters": "1..13"}}, "at most 12"),
+        ({"sweep": {"Recruitrs": [1, 2]}}, "no stock called `Recruitrs`"),
+        ({"sweep": {"Recruiters": [1, 2]}, "overrides": {"Recruiters": 3}}, "one value (3)"),
+        ({"sweep": [1, 2]}, '"sweep" must map a stock'),
+        ({"sweep": {"Recruiters": [1, "2"]}}, '"sweep" must map a stock'),
+        ({"sweep": {"Recruiters": [True]}}, '"sweep" must map a stock'),
+        ({"sweep": {}}, "names no stock"),
+        ({"seek": {"vary": "Recruiters", "target": "Hires", "op": ">="}}, '"value" as a number'),
+        ({"seek": {"vary": "Recruiters", "target": "Hires", "op": "=>", "value": 5}}, "`=>`"),
+        ({"seek": {"vary": "R", "target": "H", "op": ">", "value": 5, "round": -1}}, "round"),
+        ({"seek": {"vary": "R", "target": "H", "op": ">", "value": 5, "range": [1]}}, '"range"'),
+        ({"seek": {"vary": "R", "target": "H", "op": ">", "value": 5, "step": 1}}, '"range"'),
+        ({"seek": {"vary": "R", "target": "H", "op": ">", "value": 5, "range": [0, 1],
+                   "step": "1"}}, '"step"'),
+        ({"seek": {"vary": "Recruiters", "target": "Hires", "op": ">", "value": 5, "round": 50},
+          "rounds": 10}, "runs end at round 10"),
+        ({"sweep": {"Recruiters": [1]}, "seek": {"vary": "Recruiters", "target": "Hires",
+                                                 "op": ">", "value": 5}}, "can't run together"),
+    ],
+)  # fmt: skip
+def test_a_sweep_or_seek_that_cant_run_is_a_400(api, extra, words):
+    error = error_of(post(api, json={"definition": FUNNEL, **extra}))
+    assert words in error["message"]
+    assert error["hint"]
+
+
+def test_an_unusable_code_point_in_a_sweep_is_a_400(api):
+    error = error_of(post(api, json={"definition": FUNNEL, "sweep": {"R\u0000": [1]}}))
+    assert "U+0000" in error["message"] and '"sweep"' in error["message"]
 
 
 # --- plain text bodies -------------------------------------------------------------------------
@@ -296,9 +410,7 @@ def test_tabs_and_line_breaks_are_usable(api):
     assert response.status_code == 200, response.text
 
 
-def test_an_unexpected_failure_is_a_500_whose_log_quotes_nothing_of_the_model(
-    monkeypatch, capsys
-):
+def test_an_unexpected_failure_is_a_500_whose_log_quotes_nothing_of_the_model(monkeypatch, capsys):
     from bot import api as api_module
     from tests.in_process import function_client
 

@@ -120,6 +120,13 @@ class Goal:
                 f"`{self.comparison}` is not a comparison a goal can use.",
                 hint=f"Use one of {', '.join(f'`{c}`' for c in COMPARISONS)}.",
             )
+        if self.round is not None and (
+            isinstance(self.round, bool) or not isinstance(self.round, int) or self.round < 0
+        ):
+            raise ModelError(
+                f"The goal's round must be a whole number, not `{self.round}`.",
+                hint="Give a round from 0 up, such as 20.",
+            )
 
     def holds(self, value: Value) -> bool:
         return _TESTS[self.comparison](value, self.threshold)
@@ -136,6 +143,16 @@ class Seek:
     stock: str
     goal: Goal
     bounds: ValueRange | None = None
+
+
+def only_one(sweep: Sweep | None, seek: Seek | None) -> Sweep | Seek | None:
+    """What a request asks for beyond one run: a sweep, a seek, or neither; never both."""
+    if sweep is not None and seek is not None:
+        raise ModelError(
+            f"A sweep of `{sweep.stock}` and a seek of `{seek.stock}` can't run together.",
+            hint="Ask for one of them.",
+        )
+    return sweep or seek
 
 
 # --- numbers -------------------------------------------------------------------------------------
