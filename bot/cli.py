@@ -7,8 +7,15 @@ import functools
 import json
 import os
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # imported where used, so `sysbot --help` starts fast
+    from bot.model import SeekResult, SweepResult
+
+Result = TypeVar("Result")
 
 EXIT_MODEL_ERROR = 1
 EXIT_USAGE = 2
@@ -17,6 +24,10 @@ examples:
   sysbot run funnel.txt                    the stocks for 10 rounds, as a table
   sysbot run funnel.txt -r 52 --format csv one year of weeks, as CSV
   sysbot run funnel.txt --set Screens=3    start Screens at 3 instead
+  sysbot run funnel.txt --set Recruiters=1..5
+                                           one scenario for each value: a table each
+  sysbot run funnel.txt --find "Recruiters: Hires >= 50 at round 20"
+                                           the fewest Recruiters for that goal
   echo '[a] > b @ 5' | sysbot run -        read the model from stdin
 
 warnings go to stderr in every format, so stdout stays clean for pipes.
@@ -64,7 +75,15 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="STOCK=VALUE",
-        help="set a stock's initial value (repeatable)",
+        help="set a stock's initial value (repeatable); for one stock, a range or list of "
+        "values (1..5, 0.1..0.5 step 0.1, 1,2,4,8) runs one scenario for each",
+    )
+    run.add_argument(
+        "--find",
+        metavar="GOAL",
+        help="find the starting value of a stock at which a goal starts to hold: "
+        '"Recruiters: Hires >= 50 at round 20", or "Recruiters in 0..100: ..." to say where '
+        "to search",
     )
     run.set_defaults(command=_run)
 
@@ -90,13 +109,13 @@ def _rounds(text: str, limit: int) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.model import ModelError, run_definition
-    from bot.render.data import error_json, result_csv, result_json
-    from bot.render.text import error_text, table_text
+    from bot.model import ModelError
+    from bot.render.data import error_json
+    from bot.render.text import error_text
 
     try:
         definition = sys.stdin.read() if args.file == "-" else _read_file(args.file)
-        overrides = dict(_split_override(item) for item in args.set)
+        settings_given = dict(_split_override(item) for item in args.set)
     except OSError as exc:
         print(f"sysbot: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -107,21 +126,85 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"sysbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        result = run_definition(definition, args.rounds, overrides, settings.limits)
+        return _run_model(definition, settings_given, args, settings)
     except ModelError as error:
         if args.format == "json":
             print(json.dumps(error_json(error), ensure_ascii=False))
         print(error_text(error), file=sys.stderr)
         return EXIT_MODEL_ERROR
-    output = {"table": table_text, "csv": result_csv}.get(args.format)
-    print(
-        json.dumps(result_json(result), ensure_ascii=False)
-        if output is None
-        else output(result).rstrip("\n")
-    )
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+
+
+def _run_model(
+    definition: str, settings_given: dict[str, str], args: argparse.Namespace, settings: Settings
+) -> int:
+    """Run, sweep or seek as the options ask, print the answer, and return the exit status."""
+    from bot.model import Seek, Sweep, run_definition, seek_definition, sweep_definition
+    from bot.model.scenario_syntax import only_one, read_seek, split_settings
+    from bot.render.data import result_csv, result_json
+    from bot.render.text import table_text
+
+    overrides, sweep = split_settings(settings_given)
+    many = only_one(sweep, read_seek(args.find) if args.find else None)
+    options = (args.rounds, overrides, settings.limits)
+    if isinstance(many, Sweep):
+        return _print_sweep(sweep_definition(definition, many, *options), args.format)
+    if isinstance(many, Seek):
+        return _print_seek(seek_definition(definition, many, *options), args.format)
+    result = run_definition(definition, *options)
+    _print(args.format, result, table_text, result_csv, result_json)
+    _warn(result.warnings)
     return 0
+
+
+def _print_sweep(result: SweepResult, output: str) -> int:
+    """Every scenario that ran; those that failed, on stderr. Exit 1 when none ran."""
+    from bot.model.scenario_syntax import scenario_label
+    from bot.render.data import sweep_csv, sweep_json
+    from bot.render.text import error_text, sweep_text, sweep_warnings
+
+    _print(output, result, sweep_text, sweep_csv, sweep_json)
+    _warn(sweep_warnings(result))
+    failed = [scenario for scenario in result.scenarios if scenario.error is not None]
+    for scenario in failed:
+        label = scenario_label(result.sweep.stock, scenario.value)
+        print(f"{label} failed: {error_text(scenario.error)}", file=sys.stderr)
+    return EXIT_MODEL_ERROR if len(failed) == len(result.scenarios) else 0
+
+
+def _print_seek(result: SeekResult, output: str) -> int:
+    """The answer and the run at it; with no answer, why and the values tried, and exit 1."""
+    from bot.render.data import result_csv, seek_json
+    from bot.render.text import error_text, samples_text, seek_text
+
+    if result.answer is None:
+        if output == "json":
+            print(json.dumps(seek_json(result), ensure_ascii=False))
+        print(error_text(result.problem), file=sys.stderr)
+        print(f"Values tried:\n{samples_text(result)}", file=sys.stderr)
+        return EXIT_MODEL_ERROR
+    _print(output, result, seek_text, lambda found: result_csv(found.run), seek_json)
+    _warn(result.run.warnings)
+    return 0
+
+
+def _print(
+    output: str,
+    result: Result,
+    table: Callable[[Result], str],
+    csv: Callable[[Result], str],
+    payload: Callable[[Result], dict],
+) -> None:
+    """`result` on stdout as a table, CSV or JSON, by the functions given for each."""
+    if output == "json":
+        print(json.dumps(payload(result), ensure_ascii=False))
+    else:
+        print((table if output == "table" else csv)(result).rstrip("\n"))
+
+
+def _warn(warnings: list[str]) -> None:
+    """Warnings go to stderr in every format, so stdout stays clean for pipes."""
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def _read_file(path: str) -> str:
