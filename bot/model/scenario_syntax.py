@@ -16,7 +16,7 @@ import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from typing import Literal, get_args
 
 from bot.model.errors import ModelError
@@ -24,6 +24,9 @@ from bot.model.systems_adapter import STOCK_NAME, Value
 
 MAX_SCENARIOS = 12
 MAX_DIGITS = 15  # every decimal this long is exactly one float, and the float prints back as it
+# Range arithmetic on such numbers can need 45 digits (999999999999999 over 0.000000000000001,
+# times an index); Decimal's default context keeps 28, rounding or refusing the rest.
+EXACT = Context(prec=4 * MAX_DIGITS)
 Comparison = Literal[">=", "<=", ">", "<"]
 COMPARISONS: tuple[Comparison, ...] = get_args(Comparison)
 _TESTS: dict[str, Callable[[object, object], bool]] = {
@@ -70,13 +73,15 @@ class ValueRange:
                     hint=f"Add one, like `{_range_text(self.start, self.stop, Decimal('0.1'))}`.",
                 )
             step = Decimal(1)
-        count = int((self.stop - self.start) // step) + 1
-        if count > MAX_SCENARIOS:
-            raise ModelError(
-                f"`{self}` gives {count:,} values; a sweep takes at most {MAX_SCENARIOS}.",
-                hint="Use a larger step, or list the values, like `1,2,4,8`.",
-            )
-        return tuple(as_value(checked_digits(self.start + index * step)) for index in range(count))
+        with localcontext(EXACT):
+            count = int((self.stop - self.start) // step) + 1
+            if count > MAX_SCENARIOS:
+                raise ModelError(
+                    f"`{self}` gives {count:,} values; a sweep takes at most {MAX_SCENARIOS}.",
+                    hint="Use a larger step, or list the values, like `1,2,4,8`.",
+                )
+            values = [checked_digits(self.start + index * step) for index in range(count)]
+        return tuple(map(as_value, values))
 
 
 _STEP_HINT = "Write a positive step, like `0.1..0.5 step 0.1`."
@@ -132,7 +137,7 @@ class Goal:
         return _TESTS[self.comparison](value, self.threshold)
 
     def __str__(self) -> str:
-        return f"{self.target} {self.comparison} {self.threshold}"
+        return f"{self.target} {self.comparison} {starting_text(self.threshold)}"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from enum import Enum
 from itertools import pairwise
 
@@ -23,6 +23,7 @@ from bot.model.errors import ModelError
 from bot.model.limits import Limits
 from bot.model.run import ParsedDefinition, RunResult, parse_definition
 from bot.model.scenario_syntax import (
+    EXACT,
     Seek,
     ValueRange,
     as_value,
@@ -54,7 +55,8 @@ class Grid:
     size: int
 
     def value(self, index: int) -> Value:
-        return as_value(self.low + index * self.step)
+        with localcontext(EXACT):
+            return as_value(self.low + index * self.step)
 
     @property
     def high(self) -> Value:
@@ -152,6 +154,11 @@ def _target_column(parsed: ParsedDefinition, target: str) -> int:
 
 
 def _grid(seek: Seek, start: Value) -> Grid:
+    with localcontext(EXACT):
+        return _exact_grid(seek, start)
+
+
+def _exact_grid(seek: Seek, start: Value) -> Grid:
     bounds = seek.bounds or _default_bounds(seek.stock, start)
     low, high = bounds.start, bounds.stop
     if low == high:

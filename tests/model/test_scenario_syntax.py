@@ -70,6 +70,17 @@ def test_a_decimal_range_is_the_decimals_written_out_not_accumulated_floats():
         ("1,,2", "A number is missing", "digits"),
         ("1234567890123456,1", "more than 15 digits", "at most 15"),
         ("0.1234567890123456..1 step 1", "more than 15 digits", "at most 15"),
+        # wider than Decimal's default 28 digits, counted exactly all the same
+        (
+            "0..999999999999999 step 0.000000000000001",
+            "gives 999,999,999,999,999,000,000,000,000,001 values",
+            "larger step",
+        ),
+        (
+            "999999999999998..999999999999999 step 0.5",
+            "`999999999999998.0` has more than 15",
+            "at most 15",
+        ),
     ],
 )
 def test_value_sets_that_are_refused(text, words, hint):
@@ -77,6 +88,14 @@ def test_value_sets_that_are_refused(text, words, hint):
         read_value_set(text)
     assert words in caught.value.message
     assert hint in caught.value.hint
+
+
+def test_tiny_steps_are_exact():
+    assert read_value_set("0.000000000000001..0.000000000000003 step 0.000000000000001") == (
+        1e-15,
+        2e-15,
+        3e-15,
+    )
 
 
 def test_twelve_values_are_allowed():
@@ -203,6 +222,7 @@ def test_goals_compare_as_written(comparison, holds):
     goal = Goal("T", comparison, 5)
     assert [goal.holds(value) for value in (4, 5, 6.5)] == holds
     assert str(goal) == f"T {comparison} 5"
+    assert str(Goal("T", comparison, 1e-05)) == f"T {comparison} 0.00001"
 
 
 def test_a_goal_takes_only_the_four_comparisons():

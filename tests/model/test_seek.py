@@ -165,6 +165,8 @@ def test_the_model_is_parsed_once(monkeypatch):
         (FUNNEL, "Recruiters in 0..1 step 2: Hires >= 5", None, "wider than the range", "smaller"),
         (FUNNEL, "Recruiters in 0..999999999999999 step 0.5: Hires >= 5", None, "more than 15",
          "15 digits"),
+        (FUNNEL, "Recruiters in 0..999999999999999 step 0.000000000000001: Hires >= 5", None,
+         "`999999999999999.000000000000000` has more than 15", "15 digits"),
         ("a(inf) > b @ 1", "a: b >= 3", None, "`a` starts at inf", "Give the range"),
         ("a(123456789012345) > b @ 1", "a: b >= 3", None, "too far out", "Give the range"),
     ],
@@ -174,6 +176,17 @@ def test_a_seek_that_cant_start_is_refused_before_anything_runs(text, seek, roun
         seek_definition(text, read_seek(seek), rounds)
     assert words in caught.value.message
     assert hint in caught.value.hint
+
+
+def test_a_range_of_fifteen_digits_takes_fifty_runs():
+    result = seek_definition("R(2)\n[C] > S @ R", read_seek("R in 0..99999999999999: S > 5"), 2)
+    assert (result.answer.value, result.failing.value, result.runs) == (3, 2, 49)
+
+
+def test_a_tiny_default_step_is_exact():
+    result = seek_definition("R(2)\n[C] > S @ R", read_seek("R in 0..0.00000000000001: S > 0"), 1)
+    assert result.grid.step == Decimal("1E-17")
+    assert (result.answer.value, result.failing.value) == (1e-17, 0.0)
 
 
 def test_a_stock_given_one_value_cant_also_be_searched():
