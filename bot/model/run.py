@@ -121,8 +121,8 @@ def run_parsed(parsed: ParsedDefinition, starting: Mapping[str, str] | None = No
         model = reading.model
         for name, value in starting.items():
             model = model.with_initial(name, initial_literal(value))
-        _check_growth(model, reading.listing)
         reading = _Reading(Listing(definition), _reread(reading, definition), model)
+        _check_growth(model, reading.listing)
     snapshots, stop_note = _simulate(reading, parsed.rounds, parsed.budget)
     warnings = [
         *parsed.warnings,

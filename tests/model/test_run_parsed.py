@@ -63,6 +63,7 @@ def test_a_starting_value_can_make_a_formula_too_large():
     with pytest.raises(ModelError, match="more than 100,000 digits") as caught:
         run_parsed(parsed, {"a": "123456789012345"})
     assert caught.value.line == 2
+    assert run_parsed(parsed, {"a": "2"}).rows[0][1] == 2  # 7,000 × 1 digit is fine
 
 
 def test_starting_values_are_what_systems_computes():
