@@ -1,5 +1,6 @@
-"""The README's examples run as shown: each `console` block's commands print the output under
-them, and each `json request` body sent to the API answers the `json answer` after it."""
+"""The examples in the README and docs/what-if.md run as shown: each `console` block's commands
+print the output under them, and each `json request` body sent to the API answers the
+`json answer` after it."""
 
 from __future__ import annotations
 
@@ -13,12 +14,18 @@ import pytest
 from tests.in_process import function_client
 from tests.test_cli import sysbot
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[1]
+DOCUMENTS = [ROOT / "README.md", ROOT / "docs" / "what-if.md"]
 FENCED = re.compile(r"^```(?P<tag>[a-z]+(?: [a-z]+)?)\n(?P<body>.*?)^```$", re.M | re.S)
 
 
 def _blocks(tag: str) -> list[str]:
-    return [match["body"] for match in FENCED.finditer(README) if match["tag"] == tag]
+    return [
+        match["body"]
+        for document in DOCUMENTS
+        for match in FENCED.finditer(document.read_text(encoding="utf-8"))
+        if match["tag"] == tag
+    ]
 
 
 def _steps(console: str) -> list[tuple[list[str], str]]:
@@ -59,3 +66,9 @@ def test_the_api_examples_answer_what_the_readme_shows(request_body, answer):
         response = client.post("/", json=json.loads(request_body))
     assert response.status_code == 200
     assert response.json == json.loads(answer)
+
+
+def test_the_readme_stays_short():
+    """The README is the front door; the deploy guide, what-if details and benchmark reports
+    live in docs/ and bench/README.md."""
+    assert len((ROOT / "README.md").read_bytes()) <= 15_000
