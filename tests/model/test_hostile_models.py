@@ -1,8 +1,10 @@
-"""Models built to hurt: each ends within its time budget with a result or a clear ModelError.
+"""Models built to hurt: each ends with a result or a clear ModelError, and those refused are
+refused before `systems` computes anything.
 
 test_limits.py covers each limit at its edge; these push far past the edges, inside the
 20,000-character limit, where the cost would come from `systems` itself (which recurses per
-parenthesis, and whose integers never overflow).
+parenthesis, and whose integers never overflow). Runs go by a clock the test controls, so
+where the time budget stops one depends on the model, not on the machine.
 """
 
 from __future__ import annotations
@@ -14,29 +16,37 @@ from itertools import product
 import pytest
 
 from bot.model import Limits, ModelError, run_definition
-from bot.model.run import NESTING_CEILING, WALL_BACKSTOP
+from bot.model.run import NESTING_CEILING
 
+from .clock import systems_work, work_clock
 from .oracle import assert_plain, assert_same_as_systems
 
-SLACK = 0.5  # what a run may take past its budget: one round, or refusing before the first
+# A hang guard, not a measure: the test's clock decides where the budget stops a run, so real
+# time can only catch work that never ends or blows up (reading that turned quadratic, say).
+# These runs take milliseconds, the doubling one half a second; ten seconds is far past what
+# any machine, however loaded, needs.
+HANG_GUARD_SECONDS = 10.0
 
 
-def timed_run(text: str, rounds: int, limits: Limits | None = None):
-    """The result or the ModelError, after checking the run ended within its wall-clock
-    backstop (its CPU-time budget, on an idle machine)."""
+def timed_run(text: str, rounds: int, limits: Limits | None = None, per_round: float = 0.0):
+    """The result or the ModelError, run by a clock the test controls: each round costs
+    `per_round` seconds on it, and reading nothing, so by default the budget never stops a run."""
     limits = limits or Limits()
     started = time.monotonic()
-    try:
-        outcome = run_definition(text, rounds, limits=limits)
-    except ModelError as error:
-        outcome = error
-    assert time.monotonic() - started < WALL_BACKSTOP * limits.time_budget_seconds + SLACK
+    with work_clock(per_round=per_round):
+        try:
+            outcome = run_definition(text, rounds, limits=limits)
+        except ModelError as error:
+            outcome = error
+    assert time.monotonic() - started < HANG_GUARD_SECONDS
     return outcome
 
 
 def refused(text: str, rounds: int = 10, limits: Limits | None = None) -> ModelError:
-    error = timed_run(text, rounds, limits)
+    with systems_work() as work:
+        error = timed_run(text, rounds, limits)
     assert isinstance(error, ModelError), "expected a clear refusal"
+    assert not work, "refused before `systems` computed any value"
     assert_plain(error.message, error.hint)
     assert error.line is not None
     return error
@@ -82,13 +92,16 @@ def test_nesting_up_to_the_ceiling_runs_even_deep_in_a_servers_stack():
 
 
 def test_a_thousand_rounds_of_two_hundred_stocks_end_within_the_budget():
+    # 3 ms a round by the test's clock: rounds 1 to 334 start within the default 1 s budget.
     lines = ["[Source] > s0 @ 7", *(f"s{i} > s{i + 1} @ Leak(0.5)" for i in range(199))]
     text = "\n".join(lines)
-    result = timed_run(text, 1000)
+    result = timed_run(text, 1000, per_round=0.003)
     assert len(result.stocks) == 200
-    kept = len(result.rows) - 1
-    assert kept == 1000 or (result.truncated and "of CPU time" in result.warnings[-1])
-    assert_same_as_systems(result, text, kept)
+    assert result.truncated
+    assert result.warnings[-1] == (
+        "Stopped after round 334 of 1000: the run used more than 1 s of CPU time."
+    )
+    assert_same_as_systems(result, text, 334)
 
 
 # --- exponential growth -------------------------------------------------------------------------
@@ -98,9 +111,8 @@ def test_doubling_two_hundred_stocks_for_a_thousand_rounds_stays_exact():
     lines = [f"[x{i}] > s{i}(1) @ s{i}" for i in range(200)]
     text = "\n".join(lines)
     result = timed_run(text, 1000)
-    kept = len(result.rows) - 1
-    assert_same_as_systems(result, text, kept)
-    assert kept == 1000 or result.truncated
+    assert not result.truncated
+    assert_same_as_systems(result, text, 1000)
 
 
 def test_growth_that_squares_each_round_stops_at_overflow_with_a_note():

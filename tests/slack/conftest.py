@@ -18,7 +18,14 @@ CHANNELS = {"C1": True, "C2": False, "G1": True, "D1": False}
 
 
 def bot_env(standin: SlackStandIn) -> dict[str, str]:
-    return {**standin.bot_settings(SIGNING_SECRET), "LOG_LEVEL": "INFO"}
+    # Runs here are checked against `systems`' whole run, and a 1,000-round run of 200 stocks
+    # takes a fifth of the 1 s default budget: a loaded machine could cut it short. The budget
+    # itself is tested with a clock the test controls (tests/model/test_limits.py).
+    return {
+        **standin.bot_settings(SIGNING_SECRET),
+        "LOG_LEVEL": "INFO",
+        "SYSBOT_TIME_BUDGET_SECONDS": "60",
+    }
 
 
 @pytest.fixture(scope="session")

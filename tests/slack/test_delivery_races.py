@@ -5,7 +5,6 @@ the first delivery fails, and a click whose work fails after it was acknowledged
 from __future__ import annotations
 
 import threading
-import time
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -13,6 +12,8 @@ from slack_sdk.errors import SlackApiError
 from bot.logs import Outcome
 from bot.model import Limits
 from bot.render.blocks import ACTION_MORE_ROUNDS
+from bot.slack.answering import exactly_once
+from bot.slack.answering.dedupe import RecentKeys
 from bot.slack.answering.exactly_once import Answered, answer_message
 from bot.slack.answering.user_message import UserMessage
 from bot.slack.failures import APOLOGY
@@ -22,6 +23,7 @@ from slack_standin.sender import SlackSender
 from tests.servers import FunctionServer
 from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, bot_env
 from tests.slack.expect import bot_replies, systems_table, table
+from tests.standin_delays import HANG_GUARD_SECONDS, stand_in_delays
 
 FUNNEL = "[Candidates] > Screens @ 5\nScreens > Onsites @ 0.5\nOnsites > Hires @ Leak(0.3)"
 FENCED = f"```systems\n{FUNNEL}\n```"
@@ -29,16 +31,25 @@ FENCED = f"```systems\n{FUNNEL}\n```"
 
 def test_one_event_served_by_two_instances_at_once_gets_one_reply(slack, standin):
     message = slack.user_message(FENCED)
-    with FunctionServer("slack_events", bot_env(standin)) as other:
+    retried = []
+    with FunctionServer("slack_events", bot_env(standin)) as other, stand_in_delays() as held:
         SlackSender(standin, other.url, SIGNING_SECRET).command("help")  # its auth.test
-        # Both thread checks find nothing: each answer comes late, after both have looked.
+        # Both thread checks find nothing: each answer is held until both have looked.
         standin.fail_next("conversations.replies", delay=0.5, times=2)
         first = threading.Thread(target=slack.event, args=(message, "EvTWICE"))
+        second = threading.Thread(
+            target=lambda: retried.append(
+                slack.event(message, event_id="EvTWICE", retry=1, url=other.url)
+            )
+        )
         first.start()
-        retried = slack.event(message, event_id="EvTWICE", retry=1, url=other.url)
+        second.start()
+        held.wait_until_held(2)
+        held.release()
         first.join()
+        second.join()
 
-    assert retried.status_code == 200
+    assert retried[0].status_code == 200
     [reply] = bot_replies(standin, "C1", message["ts"])
     assert table(reply) == systems_table(FUNNEL, 10)
     assert len(standin.calls_to("chat.postMessage")) == 2
@@ -64,15 +75,32 @@ def test_a_retry_removes_a_second_reply_left_by_a_race(slack, standin):
     assert standin.calls_to("chat.postMessage")[-1]["text"] == "earlier run"  # nothing new
 
 
-def test_a_retry_waits_for_a_first_delivery_that_then_fails_and_answers_itself():
-    with SlackStandIn(bot_token=BOT_TOKEN) as standin:
+class _WatchedCondition(threading.Condition):
+    """Says when a thread starts waiting on it: a repeat delivery waiting for the first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting = threading.Event()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waiting.set()  # still holding the lock, so nothing can change before the wait
+        return super().wait(timeout)
+
+
+def test_a_retry_waits_for_a_first_delivery_that_then_fails_and_answers_itself(monkeypatch):
+    recent = RecentKeys()
+    recent._changed = watched = _WatchedCondition()
+    monkeypatch.setattr(exactly_once, "_recent", recent)
+    # How long a repeat waits is not what this proves; 2 s could run out on a loaded machine.
+    monkeypatch.setattr(exactly_once, "IN_FLIGHT_WAIT_SECONDS", HANG_GUARD_SECONDS)
+    with SlackStandIn(bot_token=BOT_TOKEN) as standin, stand_in_delays() as held:
         standin.add_channel("C1")
         client = WebClient(token=BOT_TOKEN, base_url=standin.api_url, retry_handlers=[])
         event = SlackSender(standin, "", SIGNING_SECRET).user_message(FENCED)
         message = UserMessage.from_event("C1", event)
         standin.fail_next("conversations.replies", delay=0.5)  # the first delivery is slow,
         standin.fail_next("chat.postMessage", status=500)  # then Slack refuses its reply
-        failed = []
+        failed, answered = [], []
 
         def first_delivery() -> None:
             try:
@@ -80,13 +108,20 @@ def test_a_retry_waits_for_a_first_delivery_that_then_fails_and_answers_itself()
             except SlackApiError as error:
                 failed.append(error)
 
+        def retry() -> None:
+            answered.append(answer_message(client, BOT_ID, message, Limits(), addressed=True))
+
         first = threading.Thread(target=first_delivery)
         first.start()
-        time.sleep(0.1)
-        answered = answer_message(client, BOT_ID, message, Limits(), addressed=True)
+        held.wait_until_held(1)  # the first delivery claimed the message and is looking
+        second = threading.Thread(target=retry)
+        second.start()
+        assert watched.waiting.wait(HANG_GUARD_SECONDS)  # the retry waits for it
+        held.release()
         first.join()
+        second.join()
 
-        assert failed and answered == Answered(Outcome.OK)
+        assert failed and answered == [Answered(Outcome.OK)]
         [reply] = bot_replies(standin, "C1", message.ts)
         assert table(reply) == systems_table(FUNNEL, 10)
 

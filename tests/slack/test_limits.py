@@ -75,6 +75,7 @@ def test_a_200_stock_chain_at_1000_rounds_fits(slack):
     expected = systems_table(definition, 1000)
     assert table(message)[0] == expected[0][:20]
     assert table(message)[1] == expected[1][:20]
+    assert table(message)[-1] == expected[-1][:20]  # the whole run, not one the budget cut
     assert "and 161 more" in " ".join(notes(message))  # 181 left out, 20 of them named
 
 

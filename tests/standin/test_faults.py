@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from http.client import RemoteDisconnected
 from typing import Any
 
@@ -13,6 +14,7 @@ from slack_sdk.http_retry import FixedValueRetryIntervalCalculator, RateLimitErr
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 
 from slack_standin import SlackStandIn
+from tests.standin_delays import StandInDelays, stand_in_delays
 
 TABLE = {
     "type": "table",
@@ -81,8 +83,10 @@ def test_slow_answer_past_the_client_timeout_still_posts(standin: SlackStandIn) 
     # The hazard behind duplicate replies: Slack did the work, the caller saw a timeout.
     standin.fail_next("chat.postMessage", delay=1.0)
     impatient = client_for(standin, timeout=0.3, retry_handlers=[])
-    with pytest.raises(TimeoutError):
+    # The answer is held until the client has given up, however slowly this machine runs.
+    with stand_in_delays() as held, pytest.raises(TimeoutError):
         impatient.chat_postMessage(channel="C1", text="did it post?")
+    assert held.delays == [1.0]
     assert [m["text"] for m in standin.messages("C1")] == ["did it post?"]
 
 
@@ -98,31 +102,41 @@ def test_reject_block_type_forces_a_fallback(client: WebClient, standin: SlackSt
     assert client.chat_postMessage(channel="C1", text="t", blocks=[PREFORMATTED])["ok"]
 
 
-def outcome(client: WebClient) -> str:
-    """What one call experienced, as a fault kind."""
-    started = time.monotonic()
+@pytest.fixture
+def delays() -> Iterator[StandInDelays]:
+    with stand_in_delays(held=False) as recorded:
+        yield recorded
+
+
+def outcome(client: WebClient, delays: StandInDelays) -> str:
+    """What one call experienced, as a fault kind. "slow" is the delay the stand-in applied, not
+    a time measured: an ordinary call on a loaded machine can take as long as a slow answer."""
+    applied = len(delays.delays)
     try:
         client.auth_test()
     except SlackApiError as error:
         return str(error.response.status_code)
     except (RemoteDisconnected, ConnectionError):
         return "drop"
-    return "slow" if time.monotonic() - started >= 0.05 else "ok"
+    return "slow" if len(delays.delays) > applied else "ok"
 
 
-def test_random_faults(client: WebClient, standin: SlackStandIn) -> None:
+def test_random_faults(client: WebClient, standin: SlackStandIn, delays: StandInDelays) -> None:
     standin.set_random_faults(rate=1.0, seed=1234, slow_delay=0.05)
-    first = [outcome(client) for _ in range(16)]
+    first = [outcome(client, delays) for _ in range(16)]
     assert set(first) == {"429", "500", "drop", "slow"}
+    assert delays.delays == [0.05] * first.count("slow")
 
     standin.set_random_faults(rate=1.0, seed=1234, slow_delay=0.05)
-    assert [outcome(client) for _ in range(16)] == first  # a seed makes it repeatable
+    assert [outcome(client, delays) for _ in range(16)] == first  # a seed makes it repeatable
 
     standin.set_random_faults(rate=0)
     assert all(client.auth_test()["ok"] for _ in range(5))
 
 
-def test_random_fault_rate_is_roughly_honoured(client: WebClient, standin: SlackStandIn) -> None:
+def test_random_fault_rate_is_roughly_honoured(
+    client: WebClient, standin: SlackStandIn, delays: StandInDelays
+) -> None:
     standin.set_random_faults(rate=0.1, seed=1234, slow_delay=0.0)
-    failures = sum(outcome(client) in ("429", "500", "drop") for _ in range(100))
+    failures = sum(outcome(client, delays) in ("429", "500", "drop") for _ in range(100))
     assert 1 <= failures <= 20
