@@ -132,12 +132,21 @@ class SlackStandIn:
         Default: HTTP 429 ``ratelimited`` with ``Retry-After``. ``status=500``: HTTP 500.
         ``delay=s``: perform the call but answer ``s`` seconds late.
         """
-        if delay is not None:
-            fault = Fault(delay=delay)
-        else:
-            fault = Fault(status=status, retry_after=retry_after if status == 429 else None)
+        fault = Fault(delay=delay) if delay is not None else _status_fault(status, retry_after)
         with self._service.lock:
             self._service.faults.queue(method, fault, times)
+
+    def start_outage(self, status: int = 429, retry_after: int = 30, *, delay: float | None = None):
+        """Fail every Web API call from now until ``end_outage()``, as when Slack rate-limits
+        the app (429 with ``Retry-After``), is down (``status=500``) or hangs (``delay=s``: each
+        call is performed and answered ``s`` seconds late)."""
+        fault = Fault(delay=delay) if delay is not None else _status_fault(status, retry_after)
+        with self._service.lock:
+            self._service.faults.outage = fault
+
+    def end_outage(self) -> None:
+        with self._service.lock:
+            self._service.faults.outage = None
 
     def set_random_faults(
         self, rate: float, seed: int | None = None, slow_delay: float = DEFAULT_SLOW_DELAY
@@ -149,6 +158,12 @@ class SlackStandIn:
         """
         with self._service.lock:
             self._service.faults.set_random(rate, seed, slow_delay)
+
+    def set_replies_page_limit(self, limit: int) -> None:
+        """Answer ``conversations.replies`` with at most ``limit`` messages a page, as Slack does
+        (15) for apps distributed outside the Marketplace."""
+        with self._service.lock:
+            self._service.web_api.replies_page_limit = limit
 
     def reject_block_type(self, block_type: str) -> None:
         """Answer ``invalid_blocks`` for any content containing this block type.
@@ -220,3 +235,7 @@ class SlackStandIn:
         """Forget messages, views, files, hooks, faults, rejected block types and calls; channels
         stay."""
         self._service.reset()
+
+
+def _status_fault(status: int, retry_after: int) -> Fault:
+    return Fault(status=status, retry_after=retry_after if status == 429 else None)

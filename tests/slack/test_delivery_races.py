@@ -15,8 +15,10 @@ from bot.model import Limits
 from bot.render.blocks import ACTION_MORE_ROUNDS
 from bot.slack.answering.exactly_once import Answered, answer_message
 from bot.slack.answering.user_message import UserMessage
-from bot.slack.failures import APOLOGY
-from bot.slack.thread import run_metadata
+from bot.slack.context import SlackRequest
+from bot.slack.deadline import Deadline
+from bot.slack.failures import SLACK_APOLOGY
+from bot.slack.stored import run_metadata
 from slack_standin import BOT_ID, SlackStandIn
 from slack_standin.sender import SlackSender
 from tests.servers import FunctionServer
@@ -70,20 +72,23 @@ def test_a_retry_waits_for_a_first_delivery_that_then_fails_and_answers_itself()
         client = WebClient(token=BOT_TOKEN, base_url=standin.api_url, retry_handlers=[])
         event = SlackSender(standin, "", SIGNING_SECRET).user_message(FENCED)
         message = UserMessage.from_event("C1", event)
-        standin.fail_next("conversations.replies", delay=0.5)  # the first delivery is slow,
+        standin.fail_next("conversations.replies", delay=0.5)  # the earlier delivery is slow,
         standin.fail_next("chat.postMessage", status=500)  # then Slack refuses its reply
         failed = []
 
-        def first_delivery() -> None:
+        def retry() -> SlackRequest:  # retries both: each reads the thread first
+            return SlackRequest(client, BOT_ID, Limits(), Deadline(60), first_delivery=False)
+
+        def earlier_delivery() -> None:
             try:
-                answer_message(client, BOT_ID, message, Limits(), addressed=True)
+                answer_message(retry(), message, addressed=True)
             except SlackApiError as error:
                 failed.append(error)
 
-        first = threading.Thread(target=first_delivery)
+        first = threading.Thread(target=earlier_delivery)
         first.start()
         time.sleep(0.1)
-        answered = answer_message(client, BOT_ID, message, Limits(), addressed=True)
+        answered = answer_message(retry(), message, addressed=True)
         first.join()
 
         assert failed and answered == Answered(Outcome.OK)
@@ -101,4 +106,4 @@ def test_a_click_whose_work_fails_gets_an_ephemeral_apology(slack):
     assert response.status_code == 200
     assert bot_replies(slack.standin, "C1", result["ts"]) == []
     [apology] = slack.standin.ephemerals("C1")
-    assert (apology["recipient"], apology["text"]) == ("U7", APOLOGY)
+    assert (apology["recipient"], apology["text"]) == ("U7", SLACK_APOLOGY)
