@@ -14,6 +14,7 @@ from flask import Request, Response
 from bot.api import handle_api
 from bot.http_body import read_body
 from bot.logs import Kind, Outcome, configure_logging, log_handled, trace_context
+from bot.request_time import bound_request_time
 from bot.settings import Settings
 
 TRACE_HEADER = "X-Cloud-Trace-Context"
@@ -33,6 +34,7 @@ class Entrypoints:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         configure_logging(settings.log_level)
+        bound_request_time(settings.max_request_seconds)
         self._slack_handler = None
         self._slack_handler_lock = threading.Lock()
         self._gate = None  # bot.slack.gate.Gate, built on first use like the app
