@@ -102,6 +102,7 @@ class SlackService:
             self.faults.clear()
             self.rejected_block_types.clear()
             self.web_api.replies_page_limit = MAX_PAGE
+            self.conversations.clock.pace_micros = 1
             self.calls.clear()
             self.refusals.clear()
 

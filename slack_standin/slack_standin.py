@@ -96,6 +96,24 @@ class SlackStandIn:
             )
             return copy.deepcopy(posted)
 
+    def add_app_message(
+        self,
+        channel: str,
+        text: str,
+        metadata: dict[str, Any],
+        thread_ts: str | None = None,
+        bot_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Record a message another app posted with ``metadata`` (any app may attach any
+        metadata; one posting with a user token leaves no ``bot_id``); returns it with its ts."""
+        message = {**user_message(text, "U0THERAPP"), "app_id": "A0THER", "metadata": metadata}
+        if bot_id is not None:
+            message["bot_id"] = bot_id
+        with self._service.lock:
+            conversations = self._service.conversations
+            posted = conversations.post(conversations.channel(channel), message, thread_ts)
+            return copy.deepcopy(posted)
+
     def edit_user_message(self, channel: str, ts: str, text: str) -> dict[str, Any]:
         """Edit a message as its author would; returns the edited message."""
         with self._service.lock:
@@ -158,6 +176,12 @@ class SlackStandIn:
         """
         with self._service.lock:
             self._service.faults.set_random(rate, seed, slow_delay)
+
+    def pace_messages(self, seconds: float) -> None:
+        """Space the timestamps of new messages at least ``seconds`` apart, as people's are: a
+        thread built in a test's few milliseconds then spans hours, as one in Slack would."""
+        with self._service.lock:
+            self._service.conversations.clock.pace_micros = max(1, int(seconds * 1_000_000))
 
     def set_replies_page_limit(self, limit: int) -> None:
         """Answer ``conversations.replies`` with at most ``limit`` messages a page, as Slack does

@@ -195,6 +195,35 @@ def test_the_same_requests_correctly_signed_are_served(server, slack, kind):
     assert slack.calls  # each does something in Slack (auth.test at least)
 
 
+# --- replays ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["command", "click", "submission"])
+def test_a_signed_request_sent_again_is_not_acted_on_again(server, slack, kind):
+    body, content_type = KINDS[kind](slack)
+    headers = signature_headers(body, SIGNING_SECRET, content_type=content_type)
+    assert post(server.port, body.encode(), headers) == 200
+    acted = slack.calls
+
+    assert post(server.port, body.encode(), headers) == 200  # within Slack's 5 minutes
+    assert slack.calls == acted
+
+
+def test_an_unsigned_body_is_refused_before_anything_parses_it(monkeypatch):
+    """262,000 form fields, unsigned: refused without Bolt ever reading them."""
+    import slack_bolt.request.request as bolt_request
+
+    parsed = []
+    monkeypatch.setattr(bolt_request, "parse_body", lambda *args: parsed.append(args) or {})
+    fields = b"&".join([b"a="] * 262_000)
+    with SlackStandIn(bot_token=BOT_TOKEN) as standin:
+        with function_client("slack_events", bot_env(standin)) as handler:
+            response = handler.post("/", data=fields, content_type=FORM)
+
+    assert response.status_code == 401
+    assert parsed == []
+
+
 # --- body size -----------------------------------------------------------------------------------
 
 

@@ -54,7 +54,9 @@ class Snapshot:
             return RunResult(definition, self.rows - 1, self.stocks, rows)
         if len(self.leading) < self.rows and self._agrees_throughout(result):
             return None
-        rows = self.leading if len(self.leading) == self.rows else [*self.leading, self.final]
+        # The runs part within the rows kept; the last row stands in for those not kept, so that
+        # the run has its length (where they part and the last values are all that is read).
+        rows = [*self.leading, *[self.final] * (self.rows - len(self.leading))]
         return RunResult(definition, self.rows - 1, self.stocks, rows)
 
     def _agrees_throughout(self, result: RunResult) -> bool:

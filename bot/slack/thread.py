@@ -49,31 +49,39 @@ class Thread:
         self.bot_id = bot_id
 
     def run_before(self, ts: str | None = None) -> StoredRun | None:
-        """The bot's newest rerunnable run older than `ts` (None: the newest in the thread)."""
+        """The bot's newest rerunnable run older than `ts` (None: the newest in the thread).
+
+        Exact whenever the windows read reach back to it with no crowded stretch left unseen in
+        between; when three reads can't tell (runs hundreds of messages apart in a thread read
+        15 messages a page), the newest run they saw."""
         end = _micros(ts) if ts is not None else _micros(f"{time.time() + 60:.6f}")
         floor = _micros(self.root) - 1  # windows exclude their ends; this one keeps the root
         width = FIRST_WINDOW_SECONDS * MICROS
-        crowded: tuple[int, list[StoredRun], int] | None = None  # start, runs, last ts seen
-        for _ in range(MAX_READS):
-            start = max(floor, end - width, crowded[2] if crowded else floor)
+        crowded: tuple[int, int] | None = None  # a window seen only up to a ts: (start, ts)
+        seen: list[StoredRun] = []  # every run seen, oldest first
+        for reads_left in range(MAX_READS, 0, -1):
+            start = max(floor, end - width, crowded[1] if crowded else floor)
+            if reads_left == 1:  # the last: from the thread's start, where its first run often is
+                start = floor
             page = self._window(start, end)
             runs = [run for run in page.runs if run.rerunnable]
+            seen = sorted([*seen, *runs], key=lambda run: _micros(run.ts))
             if not page.complete:  # only its oldest part seen: narrower, to about half a page
                 width = max(1, (_last(page) - start) // 2)
-                crowded = (start, runs, _last(page))
+                crowded = (start, _last(page))
                 continue
             if runs:
                 return runs[-1]
             end = start
-            if crowded is not None and start <= crowded[2]:  # the crowded window is seen whole
-                if crowded[1]:
-                    return crowded[1][-1]
+            if crowded is not None and start <= crowded[1]:  # the crowded window is seen whole
                 end, crowded = crowded[0], None
+                if seen:
+                    return seen[-1]
             if end <= floor:
                 return None
             width *= WIDER
         logger.info("stopped looking for the run before a message after %d reads", MAX_READS)
-        return crowded[1][-1] if crowded is not None and crowded[1] else None
+        return seen[-1] if seen else None
 
     def replies_to(self, source_ts: str) -> list[StoredRun]:
         """The bot's replies to a message, oldest first: more than one only when two instances

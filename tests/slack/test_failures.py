@@ -14,7 +14,7 @@ from bot.slack.answering.dedupe import StillInFlight
 from bot.slack.answering.reply import SlackRefused
 from bot.slack.context import REQUEST_LOG, RequestLog
 from bot.slack.deadline import DeadlinePassed
-from bot.slack.failures import APOLOGY, SLACK_APOLOGY, error_handler
+from bot.slack.failures import APOLOGY, LATE_APOLOGY, SLACK_APOLOGY, error_handler
 from bot.slack.identity import SlackUnavailable
 from tests.slack.slack_errors import slack_api_error
 
@@ -88,11 +88,14 @@ def test_a_failed_command_is_told_the_apology_through_its_response_url():
     assert told == [{"text": APOLOGY, "response_type": "ephemeral", "replace_original": False}]
 
 
-@pytest.mark.parametrize("error", [DeadlinePassed(), SlackUnavailable("URLError")])
-def test_a_command_slack_failed_is_told_slack_was_unreachable(error):
+@pytest.mark.parametrize(
+    "error, apology",
+    [(SlackUnavailable("URLError"), SLACK_APOLOGY), (DeadlinePassed(), LATE_APOLOGY)],
+)
+def test_a_command_slack_failed_is_told_what_slack_did(error, apology):
     told = []
     assert handle(error, request(COMMAND, Kind.COMMAND), told).status == 200
-    assert [message["text"] for message in told] == [SLACK_APOLOGY]
+    assert [message["text"] for message in told] == [apology]
 
 
 def test_a_command_whose_response_url_fails_too_gets_the_apology_as_its_answer():
