@@ -24,7 +24,8 @@ from slack_standin.sender import BotResponse, SlackSender, signature_headers
 
 SLACK_TIMEOUT = 3.0  # Slack's patience with an event, a command or a click
 # Slack redelivers an event while its first delivery is still being handled only once it has
-# waited 3 s for it: so a first delivery with a concurrent redelivery is sent as signed 3 s ago.
+# waited 3 s for it: so a first delivery with a concurrent redelivery is sent as signed 3 s ago,
+# and its answer, however quick here, is one Slack no longer waits for.
 STILL_WAITING = 3
 CLIENT_TIMEOUT = 30.0  # commands, clicks and API calls are waited for, to check the answer
 MAX_RETRIES = 3
@@ -305,8 +306,9 @@ class Traffic:
             if retry:
                 headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
             answer = post(self.world.slack_ports[server], body, headers, SLACK_TIMEOUT)
+            status = None if signed_ago >= SLACK_TIMEOUT else answer.status
             record.deliveries.append(
-                Delivery(event_id, answer.status, answer.text, answer.seconds, retry, server, extra)
+                Delivery(event_id, status, answer.text, answer.seconds, retry, server, extra)
             )
 
         return send
