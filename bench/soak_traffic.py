@@ -23,6 +23,10 @@ from slack_standin import BOT_USER_ID
 from slack_standin.sender import BotResponse, SlackSender, signature_headers
 
 SLACK_TIMEOUT = 3.0  # Slack's patience with an event, a command or a click
+# Slack redelivers an event while its first delivery is still being handled only once it has
+# waited 3 s for it: so a first delivery with a concurrent redelivery is sent as signed 3 s ago,
+# and its answer, however quick here, is one Slack no longer waits for.
+STILL_WAITING = 3
 CLIENT_TIMEOUT = 30.0  # commands, clicks and API calls are waited for, to check the answer
 MAX_RETRIES = 3
 RETRY_PAUSES = (0.0, 0.2, 0.5, 1.0)  # Slack waits about 0 s, 1 min and 5 min; shortened
@@ -289,7 +293,7 @@ class Traffic:
             target = rng.choice([record.server, other])
             alongside = threading.Thread(target=send, args=(target, 1, True))
             alongside.start()
-        send(record.server, 0)
+        send(record.server, 0, signed_ago=STILL_WAITING if mode == "concurrent" else 0)
         if mode == "concurrent":
             alongside.join()
         elif mode:
@@ -297,13 +301,14 @@ class Traffic:
         self._retry_until_taken(record, event_id, send, rng, 1 if mode else 0)
 
     def _sender(self, record: Record, event_id: str, body: str) -> Callable[..., None]:
-        def send(server: int, retry: int, extra: bool = False) -> None:
-            headers = signature_headers(body, SIGNING_SECRET)
+        def send(server: int, retry: int, extra: bool = False, signed_ago: int = 0) -> None:
+            headers = signature_headers(body, SIGNING_SECRET, int(time.time()) - signed_ago)
             if retry:
                 headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
             answer = post(self.world.slack_ports[server], body, headers, SLACK_TIMEOUT)
+            status = None if signed_ago >= SLACK_TIMEOUT else answer.status
             record.deliveries.append(
-                Delivery(event_id, answer.status, answer.text, answer.seconds, retry, server, extra)
+                Delivery(event_id, status, answer.text, answer.seconds, retry, server, extra)
             )
 
         return send

@@ -1,6 +1,7 @@
 """What main.py's functions call, built once from the settings. Kept light: the Slack app is
 built on first use, so the API function never needs Slack settings and nothing slow happens at
-import."""
+import. A Slack request is refused before anything parses it when it is too large (413),
+unsigned (401) or a replay of one already handled."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask import Request, Response
 from bot.api import handle_api
 from bot.http_body import read_body
 from bot.logs import Kind, Outcome, configure_logging, log_handled, trace_context
+from bot.request_time import bound_request_time
 from bot.settings import Settings
 
 TRACE_HEADER = "X-Cloud-Trace-Context"
@@ -32,8 +34,10 @@ class Entrypoints:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         configure_logging(settings.log_level)
+        bound_request_time(settings.max_request_seconds)
         self._slack_handler = None
         self._slack_handler_lock = threading.Lock()
+        self._gate = None  # bot.slack.gate.Gate, built on first use like the app
 
     def api(self, request: Request) -> Response:
         with self._traced(request):
@@ -50,20 +54,40 @@ class Entrypoints:
 
     def slack(self, request: Request) -> Response:
         with self._traced(request):
-            if read_body(request, self.settings.max_slack_body_bytes) is None:
-                log_handled(
-                    Kind.SLACK, Outcome.TOO_LARGE, 0.0, body_bytes=request.content_length or 0
-                )
-                return Response(
-                    '{"error": "request body too large"}', 413, mimetype="application/json"
-                )
-            try:
-                return self._slack_request_handler().handle(request)
-            except Exception as error:  # Bolt failed reading the body, before any listener ran
-                return self._unreadable(request, error)
+            body = read_body(request, self.settings.max_slack_body_bytes)
+            if body is None:
+                return _refused(Outcome.TOO_LARGE, 413, request, "request body too large")
+            signed = self._slack_gate().signature(body, request.headers)
+            if signed is None:
+                return _refused(Outcome.BAD_SIGNATURE, 401, request, "invalid request")
+            return self._admitted(request, body, signed[0], signed[1])
+
+    def _admitted(self, request: Request, body: bytes, signature: str, timestamp: int) -> Response:
+        """A signed request, acted on once: a replay is answered without being acted on."""
+        from bot.slack.gate import Seen
+
+        replays = self._slack_gate().replays
+        seen = replays.claim(signature, timestamp)
+        if seen is Seen.HANDLED or (seen is Seen.IN_FLIGHT and not body.startswith(b"{")):
+            log_handled(Kind.SLACK, Outcome.REPLAYED, 0.0, status=200)
+            return Response("", 200)
+        try:
+            response = self._slack_request_handler().handle(request)
+        except Exception:
+            response = _unreadable()
+        if seen is Seen.NEW:
+            replays.settle(signature, handled=200 <= response.status_code < 300)
+        return response
 
     def _traced(self, request: Request):
         return trace_context(request.headers.get(TRACE_HEADER), self.settings.cloud_project)
+
+    def _slack_gate(self):
+        if self._gate is None:
+            from bot.slack.gate import Gate
+
+            self._gate = Gate(self.settings.slack_signing_secret)
+        return self._gate
 
     def _slack_request_handler(self):
         with self._slack_handler_lock:
@@ -75,9 +99,13 @@ class Entrypoints:
                 self._slack_handler = SlackRequestHandler(build_app(self.settings))
         return self._slack_handler
 
-    def _unreadable(self, request: Request, error: Exception) -> Response:
-        from bot.slack.failures import refusal
 
-        body = request.get_data(as_text=True)
-        status, answer = refusal(body, request.headers, self.settings.slack_signing_secret, error)
-        return Response(json.dumps(answer), status, mimetype="application/json")
+def _refused(outcome: Outcome, status: int, request: Request, reason: str) -> Response:
+    log_handled(Kind.SLACK, outcome, 0.0, status=status, body_bytes=request.content_length or 0)
+    return Response(json.dumps({"error": reason}), status, mimetype="application/json")
+
+
+def _unreadable() -> Response:
+    """A signed body that Bolt could not even turn into a request (it raised while parsing)."""
+    log_handled(Kind.SLACK, Outcome.MALFORMED, 0.0, status=400)
+    return Response(json.dumps({"error": "malformed request"}), 400, mimetype="application/json")

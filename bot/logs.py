@@ -74,6 +74,9 @@ class Outcome(StrEnum):
     TOO_LONG = "too_long"  # a model longer than the editor holds
     SLACK_ERROR = "slack_error"
     SLACK_UNREACHABLE = "slack_unreachable"
+    DEADLINE_PASSED = "deadline_passed"  # a Slack call could not finish within the request's budget
+    IN_FLIGHT = "in_flight"  # a repeat delivery came while the first was still being handled
+    REPLAYED = "replayed"  # a signed request already handled, sent again
     FAILED = "failed"
     TOO_LARGE = "too_large"
     MALFORMED = "malformed"

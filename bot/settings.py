@@ -22,6 +22,12 @@ class Settings:
     max_api_body_bytes: int = 65_536
     # A button click carries the whole clicked message, table and all, so Slack needs more room.
     max_slack_body_bytes: int = 1_048_576
+    # One budget for all of a Slack request's work, model runs and Slack calls together: an
+    # answer within Slack's 3 s.
+    slack_deadline_seconds: float = 2.5
+    # The longest one connection may hold a worker thread for a request, from its first byte to
+    # its answer: clients that send slowly are cut off rather than starve the instance.
+    max_request_seconds: float = 10.0
     log_level: str = "INFO"
     # Names the trace in log lines; Cloud Run does not set it, so cloudbuild.yaml does.
     cloud_project: str = ""
@@ -91,6 +97,8 @@ ENVIRONMENT: tuple[Variable, ...] = (
     Variable("SYSBOT_MAX_NESTING", ("limits", "max_nesting"), int),
     Variable("SYSBOT_MAX_BODY_BYTES", ("max_api_body_bytes",), _positive(int)),
     Variable("SYSBOT_MAX_SLACK_BODY_BYTES", ("max_slack_body_bytes",), _positive(int)),
+    Variable("SYSBOT_SLACK_DEADLINE_SECONDS", ("slack_deadline_seconds",), _positive(float)),
+    Variable("SYSBOT_MAX_REQUEST_SECONDS", ("max_request_seconds",), _positive(float)),
     Variable("LOG_LEVEL", ("log_level",), lambda raw: raw.upper()),
     Variable("GOOGLE_CLOUD_PROJECT", ("cloud_project",)),
 )

@@ -24,9 +24,10 @@ class TsClock:
 
     def __init__(self) -> None:
         self._last_micros = 0
+        self.pace_micros = 1  # the least time between two messages
 
     def next(self) -> str:
-        micros = max(time.time_ns() // 1000, self._last_micros + 1)
+        micros = max(time.time_ns() // 1000, self._last_micros + self.pace_micros)
         self._last_micros = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 

@@ -23,10 +23,12 @@ class Fault:
 
 
 class FaultPlan:
-    """Queued one-off faults per method, plus optional random faults on every call."""
+    """Queued one-off faults per method, an outage that fails every call until it ends, and
+    optional random faults on every call."""
 
     def __init__(self) -> None:
         self._queued: dict[str, deque[Fault]] = defaultdict(deque)
+        self.outage: Fault | None = None
         self._random: random.Random | None = None
         self._rate = 0.0
         self._slow_delay = DEFAULT_SLOW_DELAY
@@ -42,16 +44,20 @@ class FaultPlan:
         self._slow_delay = slow_delay
 
     def take(self, method: str) -> Fault | None:
-        """The fault for this call, if any; queued faults come before random ones."""
+        """The fault for this call, if any; queued faults come before an outage, and an outage
+        before random faults."""
         queued = self._queued.get(method)
         if queued:
             return queued.popleft()
+        if self.outage is not None:
+            return self.outage
         if self._random is not None and self._random.random() < self._rate:
             return self._random.choice(self._random_kinds())
         return None
 
     def clear(self) -> None:
         self._queued.clear()
+        self.outage = None
         self._random = None
         self._rate = 0.0
 

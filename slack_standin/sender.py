@@ -63,9 +63,13 @@ class SlackSender:
 
     # -- transport ---------------------------------------------------------------------------
     def signed_headers(
-        self, body: str, content_type: str, extra_headers: dict | None = None
+        self,
+        body: str,
+        content_type: str,
+        extra_headers: dict | None = None,
+        signed_at: int | None = None,
     ) -> dict[str, str]:
-        signed = signature_headers(body, self.signing_secret, content_type=content_type)
+        signed = signature_headers(body, self.signing_secret, signed_at, content_type)
         return {**signed, **(extra_headers or {})}
 
     def post(
@@ -74,8 +78,9 @@ class SlackSender:
         content_type: str,
         extra_headers: dict | None = None,
         url: str | None = None,
+        signed_at: int | None = None,
     ) -> BotResponse:
-        headers = self.signed_headers(body, content_type, extra_headers)
+        headers = self.signed_headers(body, content_type, extra_headers, signed_at)
         request = Request(url or self.bot_url, data=body.encode(), headers=headers, method="POST")
         try:
             with urlopen(request, timeout=15) as response:
@@ -133,12 +138,13 @@ class SlackSender:
         event_id: str | None = None,
         retry: int | None = None,
         url: str | None = None,
+        signed_at: int | None = None,
     ) -> BotResponse:
         headers = {}
         if retry:
             headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
         body = json.dumps(self.envelope(event, event_id))
-        return self.post(body, "application/json", headers, url=url)
+        return self.post(body, "application/json", headers, url=url, signed_at=signed_at)
 
     def user_message(
         self, text: str, channel: str = "C1", thread_ts: str | None = None, user: str = USER

@@ -19,7 +19,7 @@ from .identity import BOT_NAME, BOT_USER_ID
 from .links import Links
 from .response_urls import ResponseUrls
 from .views import ViewStore
-from .web_api import WebApi
+from .web_api import MAX_PAGE, WebApi
 
 # How the call log names requests that are not Web API methods.
 UPLOAD_ROUTE = "file_upload"
@@ -101,6 +101,8 @@ class SlackService:
             self.response_urls.clear()
             self.faults.clear()
             self.rejected_block_types.clear()
+            self.web_api.replies_page_limit = MAX_PAGE
+            self.conversations.clock.pace_micros = 1
             self.calls.clear()
             self.refusals.clear()
 

@@ -96,6 +96,24 @@ class SlackStandIn:
             )
             return copy.deepcopy(posted)
 
+    def add_app_message(
+        self,
+        channel: str,
+        text: str,
+        metadata: dict[str, Any],
+        thread_ts: str | None = None,
+        bot_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Record a message another app posted with ``metadata`` (any app may attach any
+        metadata; one posting with a user token leaves no ``bot_id``); returns it with its ts."""
+        message = {**user_message(text, "U0THERAPP"), "app_id": "A0THER", "metadata": metadata}
+        if bot_id is not None:
+            message["bot_id"] = bot_id
+        with self._service.lock:
+            conversations = self._service.conversations
+            posted = conversations.post(conversations.channel(channel), message, thread_ts)
+            return copy.deepcopy(posted)
+
     def edit_user_message(self, channel: str, ts: str, text: str) -> dict[str, Any]:
         """Edit a message as its author would; returns the edited message."""
         with self._service.lock:
@@ -132,12 +150,21 @@ class SlackStandIn:
         Default: HTTP 429 ``ratelimited`` with ``Retry-After``. ``status=500``: HTTP 500.
         ``delay=s``: perform the call but answer ``s`` seconds late.
         """
-        if delay is not None:
-            fault = Fault(delay=delay)
-        else:
-            fault = Fault(status=status, retry_after=retry_after if status == 429 else None)
+        fault = Fault(delay=delay) if delay is not None else _status_fault(status, retry_after)
         with self._service.lock:
             self._service.faults.queue(method, fault, times)
+
+    def start_outage(self, status: int = 429, retry_after: int = 30, *, delay: float | None = None):
+        """Fail every Web API call from now until ``end_outage()``, as when Slack rate-limits
+        the app (429 with ``Retry-After``), is down (``status=500``) or hangs (``delay=s``: each
+        call is performed and answered ``s`` seconds late)."""
+        fault = Fault(delay=delay) if delay is not None else _status_fault(status, retry_after)
+        with self._service.lock:
+            self._service.faults.outage = fault
+
+    def end_outage(self) -> None:
+        with self._service.lock:
+            self._service.faults.outage = None
 
     def set_random_faults(
         self, rate: float, seed: int | None = None, slow_delay: float = DEFAULT_SLOW_DELAY
@@ -149,6 +176,18 @@ class SlackStandIn:
         """
         with self._service.lock:
             self._service.faults.set_random(rate, seed, slow_delay)
+
+    def pace_messages(self, seconds: float) -> None:
+        """Space the timestamps of new messages at least ``seconds`` apart, as people's are: a
+        thread built in a test's few milliseconds then spans hours, as one in Slack would."""
+        with self._service.lock:
+            self._service.conversations.clock.pace_micros = max(1, int(seconds * 1_000_000))
+
+    def set_replies_page_limit(self, limit: int) -> None:
+        """Answer ``conversations.replies`` with at most ``limit`` messages a page, as Slack does
+        (15) for apps distributed outside the Marketplace."""
+        with self._service.lock:
+            self._service.web_api.replies_page_limit = limit
 
     def reject_block_type(self, block_type: str) -> None:
         """Answer ``invalid_blocks`` for any content containing this block type.
@@ -220,3 +259,7 @@ class SlackStandIn:
         """Forget messages, views, files, hooks, faults, rejected block types and calls; channels
         stay."""
         self._service.reset()
+
+
+def _status_fault(status: int, retry_after: int) -> Fault:
+    return Fault(status=status, retry_after=retry_after if status == 429 else None)

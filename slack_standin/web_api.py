@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Collection
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .args import Args
@@ -38,6 +39,8 @@ class WebApi:
         self._views = views
         self._files = files
         self._rejected_block_types = rejected_block_types
+        # Apps distributed outside the Marketplace get pages of at most 15 replies.
+        self.replies_page_limit = MAX_PAGE
         self._methods: dict[str, Method] = {
             "auth.test": self.auth_test,
             "chat.postMessage": self.chat_post_message,
@@ -109,8 +112,10 @@ class WebApi:
         channel = self._conversations.channel_for_bot(args.optional_string("channel"))
         thread = self._conversations.thread(channel, args.string("ts", error="thread_not_found"))
         include_payload = args.flag("include_all_metadata")
-        messages = [with_metadata_visibility(m, include_payload) for m in thread]
-        page, next_cursor = _paginate(messages, _page_size(args), args.optional_string("cursor"))
+        within = _time_range(args)
+        messages = [with_metadata_visibility(m, include_payload) for m in thread if within(m["ts"])]
+        most = min(_page_size(args), self.replies_page_limit)
+        page, next_cursor = _paginate(messages, most, args.optional_string("cursor"))
         return {
             "messages": page,
             "has_more": bool(next_cursor),
@@ -187,6 +192,26 @@ def _page_size(args: Args) -> int:
     if limit < 1:
         raise SlackError("invalid_limit")
     return min(limit, MAX_PAGE)
+
+
+def _time_range(args: Args) -> Callable[[str], bool]:
+    """Slack's `oldest` and `latest` (exclusive unless `inclusive`): which messages a call sees.
+    The earliest messages in the range come first."""
+    oldest = _timestamp(args, "oldest", Decimal(0))
+    latest = _timestamp(args, "latest", Decimal("Infinity"))
+    if args.flag("inclusive"):
+        return lambda ts: oldest <= Decimal(ts) <= latest
+    return lambda ts: oldest < Decimal(ts) < latest
+
+
+def _timestamp(args: Args, name: str, default: Decimal) -> Decimal:
+    text = args.optional_string(name)
+    if not text:
+        return default
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise SlackError(f"invalid_ts_{name}") from None
 
 
 def _paginate(

@@ -1,4 +1,5 @@
-"""Requests that must cause nothing: unsigned, forged, replayed, tampered and oversized ones.
+"""Requests that must cause nothing: unsigned, forged, replayed, tampered and oversized ones;
+and clients that send slowly, which must not hold the instance's threads.
 
 tests/slack/test_delivery.py already covers a forged command and event, a stale command and
 missing headers; tests/test_api.py covers malformed JSON, wrong types and oversized API bodies
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
@@ -194,6 +197,35 @@ def test_the_same_requests_correctly_signed_are_served(server, slack, kind):
     assert slack.calls  # each does something in Slack (auth.test at least)
 
 
+# --- replays ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["command", "click", "submission"])
+def test_a_signed_request_sent_again_is_not_acted_on_again(server, slack, kind):
+    body, content_type = KINDS[kind](slack)
+    headers = signature_headers(body, SIGNING_SECRET, content_type=content_type)
+    assert post(server.port, body.encode(), headers) == 200
+    acted = slack.calls
+
+    assert post(server.port, body.encode(), headers) == 200  # within Slack's 5 minutes
+    assert slack.calls == acted
+
+
+def test_an_unsigned_body_is_refused_before_anything_parses_it(monkeypatch):
+    """262,000 form fields, unsigned: refused without Bolt ever reading them."""
+    import slack_bolt.request.request as bolt_request
+
+    parsed = []
+    monkeypatch.setattr(bolt_request, "parse_body", lambda *args: parsed.append(args) or {})
+    fields = b"&".join([b"a="] * 262_000)
+    with SlackStandIn(bot_token=BOT_TOKEN) as standin:
+        with function_client("slack_events", bot_env(standin)) as handler:
+            response = handler.post("/", data=fields, content_type=FORM)
+
+    assert response.status_code == 401
+    assert parsed == []
+
+
 # --- body size -----------------------------------------------------------------------------------
 
 
@@ -276,3 +308,70 @@ def test_the_api_answers_random_json_with_a_result_or_a_clear_400(api, body):
         assert payload["error"]["message"] and "Traceback" not in response.get_data(as_text=True)
     else:
         assert payload["columns"][0] == "round" and payload["rows"]
+
+
+# --- slow clients ------------------------------------------------------------------------------
+# Past SYSBOT_MAX_REQUEST_SECONDS a connection is cut off and its thread serves others: here two
+# threads, a one-second limit, and two clients sending a header byte at a time.
+
+THREADS = 2
+DRIP_FOR_SECONDS = 20  # far longer than the client below waits
+
+
+@pytest.fixture
+def two_threads() -> Iterator[FunctionServer]:
+    with SlackStandIn(bot_token=BOT_TOKEN) as standin:
+        env = {**bot_env(standin), "THREADS": str(THREADS), "SYSBOT_MAX_REQUEST_SECONDS": "1"}
+        with FunctionServer("slack_events", env) as running:
+            yield running
+
+
+def _slow_client(port: int, cut_off: list[bool], stop: threading.Event) -> None:
+    """Starts a request, then sends one header byte at a time until the server hangs up."""
+    with socket.create_connection(("127.0.0.1", port), timeout=DRIP_FOR_SECONDS) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: bot\r\nX-Slow: ")
+        ends = time.monotonic() + DRIP_FOR_SECONDS
+        while time.monotonic() < ends and not stop.is_set():
+            try:
+                sock.sendall(b"a")
+                sock.settimeout(0.2)
+                if sock.recv(1) == b"":
+                    cut_off.append(True)
+                    return
+            except TimeoutError:
+                continue
+            except OSError:
+                cut_off.append(True)
+                return
+
+
+def _url_verification(port: int, timeout: float) -> int:
+    body = json.dumps({"type": "url_verification", "challenge": "c", "token": "t"})
+    headers = signature_headers(body, SIGNING_SECRET)
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        request = f"POST / HTTP/1.1\r\nHost: bot\r\n{head}Content-Length: {len(body)}\r\n\r\n"
+        sock.sendall(request.encode() + body.encode())
+        return int(sock.recv(64).split()[1])
+
+
+def test_slow_clients_are_cut_off_and_a_normal_request_is_served(two_threads):
+    cut_off: list[bool] = []
+    stop = threading.Event()
+    slow = [
+        threading.Thread(target=_slow_client, args=(two_threads.port, cut_off, stop))
+        for _ in range(THREADS)
+    ]
+    for client in slow:
+        client.start()
+    time.sleep(0.3)  # both threads are now busy reading a slow request
+
+    try:
+        status = _url_verification(two_threads.port, timeout=10)
+    finally:
+        stop.set()
+        for client in slow:
+            client.join()
+
+    assert status == 200
+    assert cut_off == [True] * THREADS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -13,14 +14,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.settings import Settings
-from bot.slack.context import SettingsInContext
+from bot.slack.context import DeadlineStarted, SettingsInContext
+from bot.slack.deadline import Clock
 from bot.slack.failures import error_handler
+from bot.slack.identity import authorizer
 from bot.slack.listeners import register_listeners
-
-# Bolt's default blames a missing installation; here auth.test only fails when Slack does.
-AUTHORIZE_FAILED = (
-    "Sorry, I couldn't reach Slack just now, so your request was not run. Please try again."
-)
 
 
 def build_client(settings: Settings) -> WebClient:
@@ -54,21 +52,31 @@ def _bolt_logger() -> logging.Logger:
     return logger
 
 
-def build_app(settings: Settings) -> App:
-    """The app, with all work done before the HTTP answer (Cloud Functions has no CPU after)."""
+def build_app(settings: Settings, clock: Clock = time.monotonic) -> App:
+    """The app, with all work done before the HTTP answer (Cloud Functions has no CPU after),
+    within one deadline per request. Requests reach it already checked: bot/slack/gate.py
+    verifies each signature on the raw bytes, before anything parses them."""
+    bolt_logger = _bolt_logger()
+    # Bolt reads SLACK_BOT_TOKEN itself and warns that `client` and `authorize` leave it unused:
+    # authorize() is what uses it. Its own warnings stay on after this.
+    bolt_logger.setLevel(logging.ERROR)
     app = App(
         # Without a name Bolt calls inspect.stack() (30-150 ms at cold start). Bolt also names
         # a logger after it and sets its level, so it must not be "sysbot" (our log hierarchy).
         name="sysbot-app",
         client=build_client(settings),
         signing_secret=settings.slack_signing_secret,
+        request_verification_enabled=False,  # the gate did it, before Bolt parsed the body
         process_before_response=True,
-        token_verification_enabled=False,  # no Web API call at import; auth.test on first use
+        before_authorize=DeadlineStarted(settings.slack_deadline_seconds, clock),
+        # auth.test once per instance, on first use: no Web API call at import. Bolt's own
+        # authorization answers a failed auth.test 200, which would lose an event.
+        authorize=authorizer(settings.slack_bot_token),
         raise_error_for_unhandled_request=False,
-        user_facing_authorize_error_message=AUTHORIZE_FAILED,
-        logger=_bolt_logger(),
+        logger=bolt_logger,
     )
+    bolt_logger.setLevel(logging.WARNING)
     app.use(SettingsInContext(settings))
     register_listeners(app)
-    app.error(error_handler(settings.slack_signing_secret))
+    app.error(error_handler())
     return app

@@ -9,12 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_bolt import Ack, Respond
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.logs import Outcome
 from bot.slack.answering.reply import is_not_a_member, reply_privately
-from bot.slack.thread import StoredRun, read_thread, stored_run
+from bot.slack.context import SlackRequest
+from bot.slack.stored import StoredRun, stored_run
+from bot.slack.thread import Thread
 
 RUN_GONE = (
     "I can't find the model behind this result any more (it may be too long to keep in the "
@@ -37,7 +38,7 @@ class ClickedRun:
 def on_clicked_run(
     ack: Ack,
     body: dict,
-    client: WebClient,
+    request: SlackRequest,
     respond: Respond,
     work: Callable[[ClickedRun], Outcome],
 ) -> Outcome:
@@ -45,7 +46,7 @@ def on_clicked_run(
     clicked when the run is gone or the bot is not in the channel."""
     ack()
     try:
-        clicked = _clicked_run(client, body)
+        clicked = _clicked_run(request, body)
         if clicked is None:
             reply_privately(respond, RUN_GONE)
             return Outcome.RUN_NOT_FOUND
@@ -57,7 +58,9 @@ def on_clicked_run(
         return Outcome.NOT_IN_CHANNEL
 
 
-def _clicked_run(client: WebClient, body: dict) -> ClickedRun | None:
+def _clicked_run(request: SlackRequest, body: dict) -> ClickedRun | None:
+    """The run behind the click: from the clicked message when Slack sent its metadata, else
+    read from the thread; either way only from a message of the bot's own."""
     container = body.get("container") or {}
     message = body.get("message") or {}
     channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
@@ -65,10 +68,9 @@ def _clicked_run(client: WebClient, body: dict) -> ClickedRun | None:
     thread_ts = message.get("thread_ts") or ts
     if not all(isinstance(value, str) for value in (channel, ts, thread_ts)):
         return None  # Slack sends these ids as strings: nothing to find
-    run = stored_run(message) if _has_payload(message) else None
+    run = stored_run(message, request.bot_id) if _has_payload(message) else None
     if run is None and ts and not container.get("is_ephemeral"):
-        found = [m for m in read_thread(client, channel, thread_ts) if m.get("ts") == ts]
-        run = stored_run(found[0]) if found else None
+        run = Thread(request.client, channel, thread_ts, request.bot_id).own_message(ts)
     if run is None or not run.rerunnable:
         return None
     return ClickedRun(channel, thread_ts, run, _button_value(body))

@@ -1,9 +1,11 @@
-"""What a request carries in Bolt's context on its way to a listener: the settings, put there by
-a global middleware, and the request's log line, started by a listener middleware that names its
-kind. The listener gives the line its outcome; when the listener fails, the error handler does."""
+"""What a request carries in Bolt's context on its way to a listener: its deadline (and a Web API
+client held to it), put there before anything calls Slack; the settings, put there by a global
+middleware; and the request's log line, started by a listener middleware that names its kind. The
+listener gives the line its outcome; when the listener fails, the error handler does."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -11,11 +13,60 @@ from typing import Any
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
+from slack_sdk import WebClient
 
 from bot.logs import Kind, Outcome, log_handled
+from bot.model import Limits
 from bot.settings import Settings
+from bot.slack.deadline import Clock, Deadline, DeadlineClient
 
-SETTINGS, REQUEST_LOG = "settings", "request_log"
+SETTINGS, REQUEST_LOG, DEADLINE = "settings", "request_log", "deadline"
+
+
+@dataclass(frozen=True)
+class DeadlineStarted(Middleware):
+    """Bolt's `before_authorize` middleware: the request's deadline starts, and its Web API
+    client (auth.test's too) is held to it."""
+
+    budget_seconds: float
+    clock: Clock = time.monotonic
+    wall_clock: Clock = time.time
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        signed_at = _number(_first(req.headers, "x-slack-request-timestamp"))
+        deadline = Deadline(self.budget_seconds, self.clock, self.wall_clock, signed_at)
+        req.context[DEADLINE] = deadline
+        req.context["client"] = DeadlineClient.bound(req.context.client, deadline)
+        return next()
+
+
+@dataclass(frozen=True)
+class SlackRequest:
+    """The request being handled, as the work on it needs it."""
+
+    client: WebClient  # held to the deadline
+    bot_id: str | None  # from auth.test: only messages with this bot_id are the bot's own
+    limits: Limits
+    deadline: Deadline
+    first_delivery: bool  # no X-Slack-Retry-Num: Slack has not given up on an earlier one
+
+    @property
+    def run_limits(self) -> Limits:
+        """The limits for a model run started now, within the deadline."""
+        return self.deadline.run_limits(self.limits)
+
+
+def slack_request(context: BoltContext) -> SlackRequest:
+    log = request_log(context)
+    return SlackRequest(
+        context.client,
+        context.bot_id,
+        settings_of(context).limits,
+        context[DEADLINE],
+        log is None or log.first_delivery,
+    )
 
 
 @dataclass(frozen=True)
@@ -44,6 +95,21 @@ class RequestLog:
     retry: int  # Slack's x-slack-retry-num: 0 for a first delivery
     event_id: str | None
 
+    @classmethod
+    def of(cls, req: BoltRequest, kind: Kind) -> RequestLog:
+        event_id = req.body.get("event_id")
+        retry = _number(_first(req.headers, "x-slack-retry-num"))
+        return cls(
+            kind,
+            time.perf_counter(),
+            int(retry) if retry is not None else 0,
+            event_id if isinstance(event_id, str) else None,
+        )
+
+    @property
+    def first_delivery(self) -> bool:
+        return self.retry == 0
+
     def write(self, outcome: Outcome, kind: Kind | None = None, **fields: Any) -> None:
         """Log the line; `kind` when the work turned out to be another kind (a rerun)."""
         if self.event_id is not None:  # so a failure in the logs can be traced to its delivery
@@ -61,13 +127,7 @@ class LoggedAs(Middleware):
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
-        event_id = req.body.get("event_id")
-        req.context[REQUEST_LOG] = RequestLog(
-            self.kind,
-            time.perf_counter(),
-            _retry_number(req.headers),
-            event_id if isinstance(event_id, str) else None,
-        )
+        req.context[REQUEST_LOG] = RequestLog.of(req, self.kind)
         return next()
 
 
@@ -81,9 +141,14 @@ def log_outcome(context: BoltContext, outcome: Outcome, kind: Kind | None = None
     context[REQUEST_LOG].write(outcome, kind)
 
 
-def _retry_number(headers: Mapping[str, Any]) -> int:
-    values = headers.get("x-slack-retry-num") or ["0"]
+def _first(headers: Mapping[str, Any], name: str) -> object:
+    values = headers.get(name) or [None]
+    return values[0]
+
+
+def _number(value: object) -> float | None:
     try:
-        return int(values[0])
+        number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return 0
+        return None
+    return number if math.isfinite(number) else None

@@ -1,35 +1,47 @@
 """What a failure becomes: Bolt's error handler (`App.error`) gets every exception a listener
-raises, and every one Bolt's own code raises reading a request.
+raises, and every one Bolt's own code or its middleware raises.
 
-A listener's failure is logged on the request's log line and never shown as a traceback. A
-command, button or form gets an apology. An event whose work a retry could finish (Slack was
-unreachable or failing) is answered 500, so Slack delivers it again and the retry, checked
-against the thread, can still reply once; any other failed event is answered 200.
+A failure is logged on the request's log line and never shown as a traceback. What Slack's
+retry could finish (Slack unreachable, refusing for a while, or too slow for the request's
+deadline; a repeat delivery while the first is still being handled) is the retryable kind: an
+event is answered 500, so that Slack delivers it again and the retry, checked against the thread,
+can still reply once. Any other failed event is answered 200. A command or a click is never
+retried by Slack, so the person is told instead, through its response_url (valid for 30 minutes,
+so it works even after the deadline); a form is closed.
 
-A request Bolt can't read fails in Bolt's own code: it reads Slack's bodies trusting their
-shape, so `"event": null`, a list where an object belongs, or a timestamp header that is not a
-number make it raise, and it would answer 500, which Slack retries three times for nothing and
-which a forged request should not get. Such requests get 400 when Slack signed them and 401 when
-it did not."""
+Every request reaching Bolt was signed by Slack (bot/slack/gate.py checks that first), so one
+Bolt's own code can't read (`"event": null`, a list where an object belongs) is refused 400, and
+never 500, which Slack would retry for nothing. auth.test failing is Slack's fault, not the
+request's: it is answered like any other Slack outage.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.error import URLError
 
 from slack_bolt import Ack, BoltContext, BoltRequest, BoltResponse, Respond
-from slack_bolt.request.payload_utils import is_action, is_event, is_slash_command
+from slack_bolt.request.payload_utils import is_event, is_slash_command
 from slack_sdk.errors import SlackApiError
-from slack_sdk.signature import SignatureVerifier
 
 from bot.logs import Kind, Outcome, log_handled
+from bot.slack.answering.dedupe import StillInFlight
 from bot.slack.answering.reply import SlackRefused, reply_privately
-from bot.slack.context import request_log
+from bot.slack.context import RequestLog, request_log
+from bot.slack.identity import SlackUnavailable
 
 logger = logging.getLogger(__name__)
 APOLOGY = "Sorry, something went wrong on my side and your request was not run. Please try again."
+SLACK_APOLOGY = (
+    "Sorry, I couldn't reach Slack just now, so your request was not run. Please try again."
+)
+# A call abandoned at the deadline may have been done by Slack all the same.
+LATE_APOLOGY = (
+    "Sorry, Slack was too slow to answer me just now, so your result may not have been posted. "
+    "If you don't see it, please try again."
+)
 TRANSIENT_SLACK_ERRORS = {
     "ratelimited",
     "internal_error",
@@ -38,7 +50,6 @@ TRANSIENT_SLACK_ERRORS = {
     "request_timeout",
 }
 MALFORMED = {"error": "malformed request"}
-UNSIGNED = {"error": "invalid request"}  # what Bolt answers a request it could not verify
 
 
 @dataclass(frozen=True)
@@ -47,8 +58,14 @@ class Failure:
     retryable: bool  # whether Slack delivering the request again could succeed
     slack_error: str | None = None
 
+    @property
+    def apology(self) -> str:
+        if self.outcome is Outcome.DEADLINE_PASSED:
+            return LATE_APOLOGY
+        return SLACK_APOLOGY if self.retryable else APOLOGY
 
-def error_handler(signing_secret: str) -> Callable[..., BoltResponse | None]:
+
+def error_handler() -> Callable[..., BoltResponse | None]:
     """For `App.error`. Returning None keeps Bolt's answer to a failure: 500."""
 
     def on_error(
@@ -59,9 +76,9 @@ def error_handler(signing_secret: str) -> Callable[..., BoltResponse | None]:
         respond: Respond,
     ) -> BoltResponse | None:
         log = request_log(context)
-        if log is None:  # no listener was chosen: Bolt failed reading the request
-            status, body = refusal(request.raw_body, request.headers, signing_secret, error)
-            return BoltResponse(status=status, body=body)
+        if log is None and not isinstance(error, SlackUnavailable):
+            return _unreadable(error)
+        log = log or RequestLog.of(request, Kind.SLACK)  # auth.test failed before any listener
         failure = _failure(error, log.kind)
         fields = {} if failure.slack_error is None else {"slack_error": failure.slack_error}
         log.write(failure.outcome, **fields)
@@ -76,8 +93,13 @@ def _failure(error: Exception, kind: Kind) -> Failure:
             return _refused(error.response.get("error"), error.response.status_code)
         case SlackRefused():
             return _refused(error.code, error.status)
-        case URLError() | ConnectionError() | TimeoutError():
-            logger.warning("could not reach Slack: %s", type(error).__name__)
+        case StillInFlight():
+            return Failure(Outcome.IN_FLIGHT, retryable=True)
+        case TimeoutError():  # DeadlinePassed, or a call held to the deadline timed out
+            logger.warning("a Slack call did not finish by the request's deadline")
+            return Failure(Outcome.DEADLINE_PASSED, retryable=True)
+        case SlackUnavailable() | URLError() | ConnectionError():
+            logger.warning("could not reach Slack: %s", error)
             return Failure(Outcome.SLACK_UNREACHABLE, retryable=True)
         case _:
             logger.error("a %s listener failed", kind, exc_info=error)
@@ -91,44 +113,33 @@ def _refused(code: str, status: int) -> Failure:
 
 
 def _answer(body: dict, failure: Failure, ack: Ack, respond: Respond) -> BoltResponse | None:
-    """An event: 500 (None keeps Bolt's) when Slack's retry could succeed, else 200. Anything
-    else is acknowledged, with the apology where the user can see it."""
+    """An event: 500 (None keeps Bolt's) when Slack's retry could succeed, else 200. A command
+    or a click: acknowledged, and the apology sent to its response_url; a form: closed."""
     if is_event(body):
         return None if failure.retryable else BoltResponse(status=200)
-    try:
-        if ack.response is None and is_slash_command(body):
-            ack(text=APOLOGY)
-        elif ack.response is None:
-            ack()
-        if is_action(body):  # a click was acknowledged before its work: tell it by its URL
-            reply_privately(respond, APOLOGY)
-    except Exception:  # the apology is a courtesy: its own failure only gets logged
-        logger.exception("could not acknowledge after a failure")
+    told = _tell(respond, failure.apology)
+    if ack.response is None and is_slash_command(body) and not told:
+        ack(text=failure.apology)  # the response_url failed too: the answer itself says it
+    elif ack.response is None:
+        ack()
     return ack.response
 
 
-def refusal(body: str, headers: Mapping, secret: str, error: Exception) -> tuple[int, dict]:
-    """The status and body for a request that made Bolt fail, logged without its content."""
-    status, answer = (400, MALFORMED) if _signed(body, headers, secret) else (401, UNSIGNED)
-    logger.warning("Bolt could not read a request: %s", type(error).__name__)
-    outcome = Outcome.MALFORMED if status == 400 else Outcome.BAD_SIGNATURE
-    log_handled(Kind.SLACK, outcome, 0.0, status=status)
-    return status, answer
-
-
-def _signed(body: str, headers: Mapping, secret: str) -> bool:
-    """Whether Slack signed this body, checked as Bolt checks it (and within 5 minutes)."""
-    timestamp = _header(headers, "x-slack-request-timestamp")
-    signature = _header(headers, "x-slack-signature")
-    try:
-        return bool(secret) and SignatureVerifier(secret).is_valid(body, timestamp, signature)
-    except ValueError:  # a timestamp that is not a number
+def _tell(respond: Respond, text: str) -> bool:
+    """The apology, where only the person who asked sees it; False when it could not be sent
+    (no response_url, or that failed too: the apology is a courtesy, its failure is logged)."""
+    if respond.response_url is None:
         return False
+    try:
+        reply_privately(respond, text)
+    except Exception:
+        logger.exception("could not send an apology to the response_url")
+        return False
+    return True
 
 
-def _header(headers: Mapping, name: str) -> str | None:
-    """One header from Flask's headers or Bolt's (lower-case names, lists of values)."""
-    value = headers.get(name)
-    if isinstance(value, list | tuple):
-        value = value[0] if value else None
-    return value
+def _unreadable(error: Exception) -> BoltResponse:
+    """A signed request that Bolt's own code could not read, logged without its content."""
+    logger.warning("Bolt could not read a request: %s", type(error).__name__)
+    log_handled(Kind.SLACK, Outcome.MALFORMED, 0.0, status=400)
+    return BoltResponse(status=400, body=MALFORMED)

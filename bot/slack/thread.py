@@ -1,124 +1,139 @@
-"""What a thread holds: the bot's earlier runs, kept in message metadata, so that any instance
-can serve any rerun without a database."""
+"""Reading a thread, the store of the bot's earlier runs (bot/slack/stored.py), in a few bounded
+windows rather than whole: whatever its length, a question about it costs at most three
+`conversations.replies` calls.
+
+Slack returns a thread's messages oldest first within the window asked for (`oldest`, `latest`),
+a page at a time, and says `has_more` when the window held more than a page. So a window that
+fits a page is seen whole; of one that doesn't, only its oldest part is. The questions:
+
+- the bot's newest run before a message (what a rerun reruns): windows that end at the message
+  and reach back, narrowed when they are crowded and widened when they are quiet;
+- the bot's replies to a message: they come within minutes of it, so the first page after it;
+- one message of the bot's, by its ts (what a button was pressed on).
+"""
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
-from typing import Literal
 
 from slack_sdk import WebClient
 
-RUN_EVENT = "sysbot_run"
-METADATA_VERSION = 1
-# Slack publishes no number for its metadata size limit; stay well under any plausible one.
-METADATA_DEFINITION_LIMIT = 8000
-# What a reply held; only a "run" can be rerun.
-StoredOutcome = Literal["run", "error", "help", "removed"]
+from bot.slack.stored import StoredRun, stored_run
+
+logger = logging.getLogger(__name__)
+PAGE_SIZE = 200  # Slack's recommended most; apps distributed outside the Marketplace get 15
+MAX_READS = 3
+FIRST_WINDOW_SECONDS = 600  # a rerun usually follows the run it changes within minutes
+WIDER = 16  # how much further back the next window reaches when one held no run
+MICROS = 1_000_000
 
 
 @dataclass(frozen=True)
-class StoredRun:
-    """A run as the bot's own message remembers it."""
+class Page:
+    """The messages of one window, oldest first, and whether that is all of them."""
 
-    ts: str
-    definition: str | None
-    rounds: int
-    source_ts: str
-    outcome: str
-
-    @property
-    def rerunnable(self) -> bool:
-        return self.outcome == "run" and self.definition is not None
+    messages: list[dict]
+    complete: bool
+    runs: list[StoredRun]  # what the bot's own messages among them remember
 
 
-def run_metadata(
-    definition: str, rounds: int, source_ts: str = "", outcome: StoredOutcome = "run"
-) -> dict:
-    """Metadata for a reply; `source_ts` is the user message it answers, for deduplication."""
-    stored = definition if len(definition) <= METADATA_DEFINITION_LIMIT else None
-    payload = {
-        "v": METADATA_VERSION,
-        "rounds": rounds,
-        "source_ts": source_ts,
-        "outcome": outcome,
-        "definition": stored or "",
-        "stored": stored is not None,
-    }
-    return {"event_type": RUN_EVENT, "event_payload": payload}
+class Thread:
+    """One thread as the bot reads it: only its own messages are believed."""
 
+    def __init__(self, client: WebClient, channel: str, root: str, bot_id: str | None) -> None:
+        self.client = client
+        self.channel = channel
+        self.root = root
+        self.bot_id = bot_id
 
-def stored_run(message: dict) -> StoredRun | None:
-    """The run a bot message remembers, or None for any other message."""
-    metadata = message.get("metadata") or {}
-    payload = metadata.get("event_payload")
-    if metadata.get("event_type") != RUN_EVENT or not isinstance(payload, dict):
-        return None
-    definition = payload.get("definition") if payload.get("stored") else None
-    rounds = payload.get("rounds")
-    return StoredRun(
-        ts=message.get("ts", ""),
-        definition=definition if isinstance(definition, str) else None,
-        rounds=rounds if isinstance(rounds, int) and not isinstance(rounds, bool) else 10,
-        source_ts=str(payload.get("source_ts") or ""),
-        outcome=str(payload.get("outcome") or "run"),
-    )
+    def run_before(self, ts: str | None = None) -> StoredRun | None:
+        """The bot's newest rerunnable run older than `ts` (None: the newest in the thread).
 
+        Exact whenever the windows read reach back to it with no crowded stretch left unseen in
+        between; when three reads can't tell (runs hundreds of messages apart in a thread read
+        15 messages a page), the newest run they saw."""
+        end = _micros(ts) if ts is not None else _micros(f"{time.time() + 60:.6f}")
+        floor = _micros(self.root) - 1  # windows exclude their ends; this one keeps the root
+        width = FIRST_WINDOW_SECONDS * MICROS
+        crowded: tuple[int, int] | None = None  # a window seen only up to a ts: (start, ts)
+        seen: list[StoredRun] = []  # every run seen, oldest first
+        for reads_left in range(MAX_READS, 0, -1):
+            start = max(floor, end - width, crowded[1] if crowded else floor)
+            if reads_left == 1:  # the last: from the thread's start, where its first run often is
+                start = floor
+            page = self._window(start, end)
+            runs = [run for run in page.runs if run.rerunnable]
+            seen = sorted([*seen, *runs], key=lambda run: _micros(run.ts))
+            if not page.complete:  # only its oldest part seen: narrower, to about half a page
+                width = max(1, (_last(page) - start) // 2)
+                crowded = (start, _last(page))
+                continue
+            if runs:
+                return runs[-1]
+            end = start
+            if crowded is not None and start <= crowded[1]:  # the crowded window is seen whole
+                end, crowded = crowded[0], None
+                if seen:
+                    return seen[-1]
+            if end <= floor:
+                return None
+            width *= WIDER
+        logger.info("stopped looking for the run before a message after %d reads", MAX_READS)
+        return seen[-1] if seen else None
 
-def read_thread(client: WebClient, channel: str, thread_ts: str) -> list[dict]:
-    """Every message of a thread, parent first, with full metadata."""
-    messages: list[dict] = []
-    cursor = None
-    while True:
-        page = client.conversations_replies(
-            channel=channel, ts=thread_ts, cursor=cursor, include_all_metadata=True, limit=200
+    def replies_to(self, source_ts: str) -> list[StoredRun]:
+        """The bot's replies to a message, oldest first: more than one only when two instances
+        answered it at the same moment. They follow it within minutes (the last retry of an
+        event comes 5 minutes after it), so the first page after it holds them."""
+        page = self._window(_micros(source_ts), None)
+        return [run for run in page.runs if run.source_ts == source_ts]
+
+    def own_message(self, ts: str) -> StoredRun | None:
+        """The run remembered by the bot's message `ts`; None if it is not the bot's."""
+        at = _micros(ts)
+        page = self._window(at - 1, at + 1)
+        return next((run for run in page.runs if run.ts == ts), None)
+
+    def _window(self, oldest: int, latest: int | None) -> Page:
+        """The messages strictly between `oldest` and `latest` (None: up to now)."""
+        bounds = {"oldest": _ts(oldest)} | ({} if latest is None else {"latest": _ts(latest)})
+        answer = self.client.conversations_replies(
+            channel=self.channel,
+            ts=self.root,
+            include_all_metadata=True,
+            limit=PAGE_SIZE,
+            **bounds,
         )
-        messages += page.get("messages") or []
-        cursor = (page.get("response_metadata") or {}).get("next_cursor")
-        if not cursor:
-            return messages
+        inside = [
+            message for message in answer.get("messages") or [] if _inside(message, oldest, latest)
+        ]
+        inside.sort(key=lambda message: _micros(message["ts"]))
+        runs = [run for run in (stored_run(m, self.bot_id) for m in inside) if run is not None]
+        more = answer.get("has_more") or (answer.get("response_metadata") or {}).get("next_cursor")
+        return Page(inside, not (more and inside), runs)
 
 
-def bot_runs(messages: list[dict], bot_id: str | None) -> list[StoredRun]:
-    """The bot's own runs in a thread, oldest first."""
-    runs = []
-    for message in messages:
-        if bot_id and message.get("bot_id") not in (None, bot_id):
-            continue
-        run = stored_run(message)
-        if run is not None:
-            runs.append(run)
-    return runs
+def _inside(message: dict, oldest: int, latest: int | None) -> bool:
+    """Slack may add the thread's first message to any window; only the window counts here."""
+    ts = message.get("ts")
+    if not isinstance(ts, str) or _micros(ts) < 0:
+        return False
+    return oldest < _micros(ts) and (latest is None or _micros(ts) < latest)
 
 
-def previous_run(runs: list[StoredRun], before_ts: str | None = None) -> StoredRun | None:
-    """The newest rerunnable run, older than `before_ts` when given."""
-    candidates = [
-        r for r in runs if r.rerunnable and (before_ts is None or _older(r.ts, before_ts))
-    ]
-    return candidates[-1] if candidates else None
+def _last(page: Page) -> int:
+    return _micros(page.messages[-1]["ts"])
 
 
-def replies_to(runs: list[StoredRun], source_ts: str) -> list[StoredRun]:
-    """The bot's replies to a user message, oldest first: more than one only when two instances
-    answered it at the same moment."""
-    replies = [r for r in runs if source_ts and r.source_ts == source_ts]
-    return sorted(replies, key=lambda r: _ts_key(r.ts))
+def _micros(ts: str) -> int:
+    """A Slack ts ("1712345678.000100") as whole microseconds; -1 for anything else."""
+    seconds, _, fraction = ts.partition(".")
+    if not (seconds.isdigit() and (fraction.isdigit() or not fraction) and len(fraction) <= 6):
+        return -1
+    return int(seconds) * MICROS + int(fraction.ljust(6, "0") or 0)
 
 
-def answered_before(runs: list[StoredRun], source_ts: str, ts: str) -> bool:
-    """Whether a reply to `source_ts` older than the bot's message `ts` is in the thread."""
-    return any(_older(r.ts, ts) for r in replies_to(runs, source_ts))
-
-
-def _older(ts: str, other: str) -> bool:
-    try:
-        return float(ts) < float(other)
-    except ValueError:
-        return ts < other
-
-
-def _ts_key(ts: str) -> tuple[float, str]:
-    try:
-        return float(ts), ts
-    except ValueError:
-        return float("inf"), ts
+def _ts(micros: int) -> str:
+    return f"{micros // MICROS}.{micros % MICROS:06d}"

@@ -1,6 +1,6 @@
 """What a failure becomes, decided by Bolt's error handler from the exception and the request:
-a retry for an event Slack could still deliver, an apology for anything a person sent, and 400
-or 401 for a request Bolt itself could not read."""
+a retry for an event Slack could still deliver, an apology for anything a person sent (through
+its response_url), and 400 for a signed request Bolt itself could not read."""
 
 import json
 import time
@@ -8,15 +8,16 @@ from urllib.error import URLError
 
 import pytest
 from slack_bolt import BoltRequest, BoltResponse
-from slack_sdk.signature import SignatureVerifier
 
 from bot.logs import Kind
+from bot.slack.answering.dedupe import StillInFlight
 from bot.slack.answering.reply import SlackRefused
 from bot.slack.context import REQUEST_LOG, RequestLog
-from bot.slack.failures import APOLOGY, error_handler
+from bot.slack.deadline import DeadlinePassed
+from bot.slack.failures import APOLOGY, LATE_APOLOGY, SLACK_APOLOGY, error_handler
+from bot.slack.identity import SlackUnavailable
 from tests.slack.slack_errors import slack_api_error
 
-SECRET = "test-secret"
 EVENT = {"type": "event_callback", "event_id": "Ev1", "event": {"type": "message"}}
 COMMAND = {"command": "/model", "text": "x", "response_url": "http://127.0.0.1:9/r"}
 
@@ -34,14 +35,21 @@ def request(body: dict, listener: Kind | None = Kind.MESSAGE) -> BoltRequest:
     return bolt
 
 
+class Respond:
+    """Bolt's respond, keeping what it would send to the response_url."""
+
+    def __init__(self, response_url: str | None, told: list) -> None:
+        self.response_url = response_url
+        self.told = told
+
+    def __call__(self, **message) -> None:
+        self.told.append(message)
+
+
 def handle(error: Exception, bolt: BoltRequest, told: list | None = None) -> BoltResponse | None:
     """The error handler's answer; what it sends to the request's response_url goes to `told`."""
-    told = [] if told is None else told
-
-    def respond(**message) -> None:
-        told.append(message)
-
-    on_error = error_handler(SECRET)
+    respond = Respond(bolt.body.get("response_url"), [] if told is None else told)
+    on_error = error_handler()
     return on_error(
         error=error, request=bolt, context=bolt.context, ack=bolt.context.ack, respond=respond
     )
@@ -57,6 +65,9 @@ def handle(error: Exception, bolt: BoltRequest, told: list | None = None) -> Bol
         URLError("down"),
         ConnectionResetError(),
         TimeoutError(),
+        DeadlinePassed(),
+        StillInFlight("C1:1.0"),
+        SlackUnavailable("URLError"),
     ],
 )
 def test_an_event_a_retry_could_finish_keeps_bolts_500(error):
@@ -70,8 +81,37 @@ def test_any_other_failed_event_is_answered_200_so_slack_does_not_retry(error):
     assert handle(error, request(EVENT)).status == 200
 
 
-def test_a_failed_command_is_answered_with_the_apology():
-    response = handle(KeyError("x"), request(COMMAND, Kind.COMMAND))
+def test_a_failed_command_is_told_the_apology_through_its_response_url():
+    told = []
+    response = handle(KeyError("x"), request(COMMAND, Kind.COMMAND), told)
+    assert (response.status, response.body) == (200, "")
+    assert told == [{"text": APOLOGY, "response_type": "ephemeral", "replace_original": False}]
+
+
+@pytest.mark.parametrize(
+    "error, apology",
+    [(SlackUnavailable("URLError"), SLACK_APOLOGY), (DeadlinePassed(), LATE_APOLOGY)],
+)
+def test_a_command_slack_failed_is_told_what_slack_did(error, apology):
+    told = []
+    assert handle(error, request(COMMAND, Kind.COMMAND), told).status == 200
+    assert [message["text"] for message in told] == [apology]
+
+
+def test_a_command_whose_response_url_fails_too_gets_the_apology_as_its_answer():
+    def refusing(**message) -> None:
+        raise URLError("hooks down")
+
+    bolt = request(COMMAND, Kind.COMMAND)
+    refusing.response_url = COMMAND["response_url"]
+    on_error = error_handler()
+    response = on_error(
+        error=KeyError("x"),
+        request=bolt,
+        context=bolt.context,
+        ack=bolt.context.ack,
+        respond=refusing,
+    )
     assert (response.status, response.body) == (200, APOLOGY)
 
 
@@ -95,15 +135,9 @@ def test_a_failed_form_is_closed():
     assert (response.status, response.body) == (200, "")
 
 
-@pytest.mark.parametrize("signed, status", [(True, 400), (False, 401)])
-def test_a_request_bolt_could_not_read_is_refused(signed, status):
-    bolt = request(EVENT, listener=None)
-    stamp = str(int(time.time()))
-    if signed:
-        signature = SignatureVerifier(SECRET).generate_signature(
-            timestamp=stamp, body=bolt.raw_body
-        )
-        bolt.headers.update(
-            {"x-slack-request-timestamp": [stamp], "x-slack-signature": [signature]}
-        )
-    assert handle(TypeError("unreadable"), bolt).status == status
+def test_a_request_bolt_could_not_read_is_refused_400():
+    assert handle(TypeError("unreadable"), request(EVENT, listener=None)).status == 400
+
+
+def test_an_event_that_failed_before_any_listener_because_slack_did_is_answered_500():
+    assert handle(SlackUnavailable("URLError"), request(EVENT, listener=None)) is None

@@ -3,6 +3,7 @@ the short guide, or that an edit took the model away; and the run to do to get t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -13,7 +14,10 @@ from bot.model import Limits, ModelError, RunResult, run_definition
 from bot.model.diff import StockChange, compare_runs
 from bot.render.blocks import Fallback, error_message, no_model_message, run_message
 from bot.render.views import help_message
-from bot.slack.thread import StoredRun, run_metadata
+from bot.slack.stored import StoredRun, run_metadata
+
+# The limits for a model run started now: a request's runs share its deadline.
+RunLimits = Callable[[], Limits]
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,8 @@ class RunAnswer:
         )
 
     def metadata(self, source_ts: str = "") -> dict:
-        return run_metadata(self.result.definition, self.result.rounds, source_ts, "run")
+        result = self.result
+        return run_metadata(result.definition, result.rounds, source_ts, "run", result)
 
 
 @dataclass(frozen=True)
@@ -105,13 +110,13 @@ class ModelRun:
         definition, rounds = rerun.apply(earlier.definition, earlier.rounds)
         return cls(definition, rounds, rerun.overrides, earlier, heading)
 
-    def run(self, limits: Limits) -> RunAnswer:
+    def run(self, limits: RunLimits) -> RunAnswer:
         """The result, compared with the earlier run; ModelError when the model can't run."""
-        result = run_definition(self.definition, self.rounds, self.overrides, limits)
+        result = run_definition(self.definition, self.rounds, self.overrides, limits())
         changes = None if self.earlier is None else changes_since(self.earlier, result, limits)
         return RunAnswer(result, self.heading, changes)
 
-    def answer(self, limits: Limits) -> RunAnswer | ErrorAnswer:
+    def answer(self, limits: RunLimits) -> RunAnswer | ErrorAnswer:
         """The result, or the error with the definition echoed."""
         try:
             return self.run(limits)
@@ -119,10 +124,14 @@ class ModelRun:
             return ErrorAnswer(error, self.definition, self.rounds or 0, self.heading)
 
 
-def changes_since(earlier: StoredRun, result: RunResult, limits: Limits) -> list[StockChange]:
-    """Rerun the earlier definition (runs are deterministic) rather than store its rows."""
-    try:
-        before = run_definition(earlier.definition, earlier.rounds, None, limits)
-    except ModelError:
-        return []
+def changes_since(earlier: StoredRun, result: RunResult, limits: RunLimits) -> list[StockChange]:
+    """The new run compared with the earlier one as its reply remembers it. Only when that can't
+    tell where the two part is the earlier definition run again (runs are deterministic)."""
+    snapshot = earlier.snapshot
+    before = None if snapshot is None else snapshot.before(result, earlier.definition)
+    if before is None:
+        try:
+            before = run_definition(earlier.definition, earlier.rounds, None, limits())
+        except ModelError:
+            return []
     return compare_runs(before, result)

@@ -3,15 +3,17 @@ run before it in the thread with some changes, or nothing at all."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.chat.reader import TextTooLong, looks_like_model, read_request
 from bot.chat.rerun import Rerun, read_rerun
-from bot.model import Limits, ModelError
-from bot.slack.answering.answer import Answer, ErrorAnswer, ModelRun
-from bot.slack.thread import StoredRun, previous_run
+from bot.model import ModelError
+from bot.slack.answering.answer import Answer, ErrorAnswer, ModelRun, RunLimits
+from bot.slack.stored import StoredRun
 
 RERUN_HEADING = ":repeat: Rerun"
+_TS = re.compile(r"\d{1,12}\.\d{1,6}")
 
 
 @dataclass(frozen=True)
@@ -25,13 +27,14 @@ class UserMessage:
 
     @classmethod
     def from_event(cls, channel: object, message: object) -> UserMessage | None:
-        """The message; None when a bot sent it, or when an id or its text is not a string, as
-        Slack always sends them (the bot passes them back to Slack)."""
+        """The message; None when a bot sent it, or when an id or its text is not what Slack
+        sends (the bot passes them back to Slack, and keeps the ts in its reply's metadata)."""
         if not isinstance(channel, str) or not isinstance(message, dict):
             return None
         ts, text, thread_ts = message.get("ts"), message.get("text"), message.get("thread_ts")
-        optional = (text, thread_ts)
-        if not isinstance(ts, str) or not all(v is None or isinstance(v, str) for v in optional):
+        if not _is_ts(ts) or not (thread_ts is None or _is_ts(thread_ts)):
+            return None
+        if not (text is None or isinstance(text, str)):
             return None
         if message.get("bot_id") or message.get("subtype") == "bot_message":
             return None
@@ -46,10 +49,6 @@ class UserMessage:
     def in_thread(self) -> bool:
         return self.root != self.ts
 
-    def run_before(self, runs: list[StoredRun]) -> StoredRun | None:
-        """The bot's run that a reply in a thread reruns: the newest one before it."""
-        return previous_run(runs, before_ts=self.ts) if self.in_thread else None
-
 
 @dataclass(frozen=True)
 class Intent:
@@ -60,7 +59,13 @@ class Intent:
     unreadable: ErrorAnswer | None = None  # options it can't read, such as `rounds=2.5`
     heading: str | None = None
 
-    def answer(self, previous: StoredRun | None, limits: Limits) -> Answer | None:
+    @property
+    def needs_previous_run(self) -> bool:
+        """Whether the answer needs the run before the message in its thread (a change to it):
+        only then is the thread read for a first answer."""
+        return self.rerun is not None and self.unreadable is None
+
+    def answer(self, previous: StoredRun | None, limits: RunLimits) -> Answer | None:
         """The answer, or None when there is nothing to run."""
         if self.unreadable is not None:
             return self.unreadable
@@ -87,3 +92,8 @@ def read_intent(message: UserMessage, addressed: bool, heading: str | None = Non
         return None
     run = ModelRun.of(request, heading) if wants_model else None
     return Intent(rerun, run, heading=heading)
+
+
+def _is_ts(value: object) -> bool:
+    """Whether `value` has the shape of a Slack message ts, "1712345678.000100"."""
+    return isinstance(value, str) and bool(_TS.fullmatch(value))

@@ -3,30 +3,29 @@
 from functools import partial
 
 from slack_bolt import Ack, BoltContext, Respond
-from slack_sdk import WebClient
 
 from bot.logs import Outcome
-from bot.model import Limits, ModelError, run_definition
+from bot.model import ModelError, run_definition
 from bot.render.data import result_csv
 from bot.slack.answering.reply import reply_privately
 from bot.slack.clicked_run import RUN_GONE, ClickedRun, on_clicked_run
-from bot.slack.context import log_outcome, settings_of
+from bot.slack.context import SlackRequest, log_outcome, slack_request
 
 
-def download_csv(
-    ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    upload = partial(_upload, client, respond, settings_of(context).limits)
-    log_outcome(context, on_clicked_run(ack, body, client, respond, upload))
+def download_csv(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:
+    request = slack_request(context)
+    upload = partial(_upload, request, respond)
+    log_outcome(context, on_clicked_run(ack, body, request, respond, upload))
 
 
-def _upload(client: WebClient, respond: Respond, limits: Limits, clicked: ClickedRun) -> Outcome:
+def _upload(request: SlackRequest, respond: Respond, clicked: ClickedRun) -> Outcome:
+    run = clicked.run
     try:
-        result = run_definition(clicked.run.definition, clicked.run.rounds, None, limits)
+        result = run_definition(run.definition, run.rounds, None, request.run_limits)
     except ModelError:  # it ran before; only changed limits can refuse it now
         reply_privately(respond, RUN_GONE)
         return Outcome.RUN_NOT_FOUND
-    client.files_upload_v2(
+    request.client.files_upload_v2(
         channel=clicked.channel,
         thread_ts=clicked.thread_ts,
         content=result_csv(result),

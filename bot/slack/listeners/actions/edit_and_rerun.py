@@ -9,7 +9,7 @@ from bot.logs import Outcome
 from bot.render.views import MODAL_TEXT_LIMIT, model_modal
 from bot.slack.answering.reply import reply_privately
 from bot.slack.clicked_run import ClickedRun, on_clicked_run
-from bot.slack.context import log_outcome, settings_of
+from bot.slack.context import log_outcome, slack_request
 
 TOO_LONG = (
     "This model is longer than the editor's {limit:,} characters. Reply in the thread with the "
@@ -17,12 +17,12 @@ TOO_LONG = (
 )
 
 
-def edit_and_rerun(
-    ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    max_rounds = settings_of(context).limits.max_rounds
-    open_editor = partial(_open_editor, client, respond, body.get("trigger_id"), max_rounds)
-    log_outcome(context, on_clicked_run(ack, body, client, respond, open_editor))
+def edit_and_rerun(ack: Ack, body: dict, respond: Respond, context: BoltContext) -> None:
+    request = slack_request(context)
+    max_rounds = request.limits.max_rounds
+    trigger_id = body.get("trigger_id")
+    open_editor = partial(_open_editor, request.client, respond, trigger_id, max_rounds)
+    log_outcome(context, on_clicked_run(ack, body, request, respond, open_editor))
 
 
 def _open_editor(

@@ -10,11 +10,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.chat.reader import read_request
 from bot.logs import Outcome
-from bot.model import Limits, ModelError
+from bot.model import ModelError
 from bot.render.views import help_message
 from bot.slack.answering.answer import ErrorAnswer, ModelRun, RunAnswer
 from bot.slack.answering.reply import Reply, is_not_a_member, respond_in_channel, send_reply
-from bot.slack.context import log_outcome, settings_of
+from bot.slack.context import SlackRequest, log_outcome, slack_request
 
 HELP_WORDS = {"", "help", "-h", "--help", "?"}
 NOT_A_MEMBER_NOTE = (
@@ -23,26 +23,23 @@ NOT_A_MEMBER_NOTE = (
 )
 
 
-def model_command(
-    ack: Ack, command: dict, client: WebClient, respond: Respond, context: BoltContext
-) -> None:
-    log_outcome(context, _answer(ack, command, client, respond, settings_of(context).limits))
+def model_command(ack: Ack, command: dict, respond: Respond, context: BoltContext) -> None:
+    log_outcome(context, _answer(ack, command, respond, slack_request(context)))
 
 
-def _answer(
-    ack: Ack, command: dict, client: WebClient, respond: Respond, limits: Limits
-) -> Outcome:
+def _answer(ack: Ack, command: dict, respond: Respond, request: SlackRequest) -> Outcome:
     text = command.get("text") or ""
     if text.strip().lower() in HELP_WORDS:
         ack(**help_message(with_editor_button=not text.strip()))
         return Outcome.HELP
     try:
-        answer = ModelRun.of(read_request(text)).run(limits)
+        answer = ModelRun.of(read_request(text)).run(lambda: request.run_limits)
     except ModelError as error:  # echo everything typed, options included: nothing is lost
         ack(**ErrorAnswer(error, text).render())
         return Outcome.MODEL_ERROR
     answer = replace(answer, heading=f"<@{command['user_id']}> ran `/model`")
-    _post_in_channel(client, respond, command["channel_id"], answer, limits.max_rounds)
+    max_rounds = request.limits.max_rounds
+    _post_in_channel(request.client, respond, command["channel_id"], answer, max_rounds)
     ack()
     return Outcome.OK
 

@@ -1,15 +1,14 @@
 """Messages: any model in a direct message, model code blocks in channels, thread reruns."""
 
 from slack_bolt import BoltContext
-from slack_sdk import WebClient
 
 from bot.logs import Outcome
 from bot.slack.answering.exactly_once import answer_message
 from bot.slack.answering.user_message import UserMessage
-from bot.slack.context import log_outcome, settings_of
+from bot.slack.context import log_outcome, slack_request
 
 
-def model_message(event: dict, client: WebClient, context: BoltContext) -> None:
+def model_message(event: dict, context: BoltContext) -> None:
     message = UserMessage.from_event(event.get("channel"), event)
     direct = message is not None and (
         event.get("channel_type") == "im" or message.channel.startswith("D")
@@ -19,6 +18,5 @@ def model_message(event: dict, client: WebClient, context: BoltContext) -> None:
     if message is None or (not direct and f"<@{context.bot_user_id}>" in message.text):
         log_outcome(context, Outcome.IGNORED)
     else:
-        limits = settings_of(context).limits
-        answered = answer_message(client, context.bot_id, message, limits, addressed=direct)
+        answered = answer_message(slack_request(context), message, addressed=direct)
         log_outcome(context, answered.outcome, answered.kind)

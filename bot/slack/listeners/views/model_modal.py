@@ -9,35 +9,31 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.logs import Outcome
-from bot.model import Limits, ModelError, RunResult, run_definition
+from bot.model import ModelError, RunResult, run_definition
 from bot.render.text import error_text
 from bot.render.views import DEFINITION_BLOCK, INPUT_ACTION, ROUNDS_BLOCK
 from bot.slack.answering.answer import RunAnswer, changes_since
 from bot.slack.answering.reply import Reply, is_not_a_member, send_reply
-from bot.slack.context import log_outcome, settings_of
-from bot.slack.thread import bot_runs, previous_run, read_thread
+from bot.slack.context import SlackRequest, log_outcome, slack_request
+from bot.slack.thread import Thread
 
 
-def model_modal_submitted(
-    ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext
-) -> None:
-    log_outcome(context, _run(ack, body, view, client, context.bot_id, settings_of(context).limits))
+def model_modal_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    log_outcome(context, _run(ack, body, view, slack_request(context)))
 
 
-def _run(
-    ack: Ack, body: dict, view: dict, client: WebClient, bot_id: str | None, limits: Limits
-) -> Outcome:
+def _run(ack: Ack, body: dict, view: dict, request: SlackRequest) -> Outcome:
     definition, rounds = _form_values(view)
     try:
-        result = run_definition(definition, rounds, None, limits)
+        result = run_definition(definition, rounds, None, request.run_limits)
     except ModelError as error:
         ack(response_action="errors", errors={DEFINITION_BLOCK: error_text(error)[:1900]})
         return Outcome.MODEL_ERROR
     ack()
     place = _place(view)
     heading = f"<@{body['user']['id']}> ran a model from the editor"
-    answer = _with_comparison(client, bot_id, place, result, limits, heading)
-    _post(client, body["user"]["id"], place, answer, limits.max_rounds)
+    answer = _with_comparison(request, place, result, heading)
+    _post(request.client, body["user"]["id"], place, answer, request.limits.max_rounds)
     return Outcome.RERUN if answer.rerun else Outcome.OK
 
 
@@ -60,24 +56,19 @@ def _place(view: dict) -> dict:
 
 
 def _with_comparison(
-    client: WebClient,
-    bot_id: str | None,
-    place: dict,
-    result: RunResult,
-    limits: Limits,
-    heading: str,
+    request: SlackRequest, place: dict, result: RunResult, heading: str
 ) -> RunAnswer:
     """In a thread, compare with the run whose button opened the editor, else the latest one
     there; in a channel, just show the run."""
     if not place.get("thread_ts"):
         return RunAnswer(result, heading)
-    runs = bot_runs(read_thread(client, place["channel"], place["thread_ts"]), bot_id)
-    clicked = [run for run in runs if run.ts == place.get("run_ts") and run.rerunnable]
-    earlier = clicked[-1] if clicked else previous_run(runs)
+    thread = Thread(request.client, place["channel"], place["thread_ts"], request.bot_id)
+    clicked = thread.own_message(place["run_ts"]) if place.get("run_ts") else None
+    earlier = clicked if clicked is not None and clicked.rerunnable else thread.run_before()
     if earlier is None:
         return RunAnswer(result, heading)
-    # The new model already ran to validate the form; only the earlier run is worked out again.
-    return RunAnswer(result, heading, changes_since(earlier, result, limits))
+    # The new model already ran to validate the form; the earlier one is remembered.
+    return RunAnswer(result, heading, changes_since(earlier, result, lambda: request.run_limits))
 
 
 def _post(client: WebClient, user: str, place: dict, answer: RunAnswer, max_rounds: int) -> None:
