@@ -15,7 +15,7 @@ import pytest
 
 from bot.render.blocks import ACTION_CSV, ACTION_EDIT, ACTION_MORE_ROUNDS
 from slack_standin import SlackStandIn
-from slack_standin.sender import SlackSender, signature_headers
+from slack_standin.sender import SlackSender
 from tests.servers import FunctionServer
 from tests.slack.conftest import SIGNING_SECRET, bot_env
 
@@ -27,12 +27,11 @@ AHEAD_SECONDS = 20
 class EarlySender(SlackSender):
     """Signs every request with a timestamp AHEAD_SECONDS from now: never late."""
 
-    def signed_headers(self, body: str, content_type: str, extra_headers=None) -> dict[str, str]:
-        stamp = int(time.time()) + AHEAD_SECONDS
-        return {
-            **signature_headers(body, self.signing_secret, stamp, content_type),
-            **(extra_headers or {}),
-        }
+    def signed_headers(
+        self, body: str, content_type: str, extra_headers=None, signed_at=None
+    ) -> dict[str, str]:
+        ahead = int(time.time()) + AHEAD_SECONDS
+        return super().signed_headers(body, content_type, extra_headers, ahead)
 
 
 @pytest.fixture(scope="module")
