@@ -13,3 +13,6 @@ class Limits:
     time_budget_seconds: float = 1.0
     max_stocks: int = 1000
     max_nesting: int = 50
+    # Wall-clock seconds a run may take at most, when its caller must answer by then (a Slack
+    # request's deadline); without it, WALL_BACKSTOP times the CPU budget.
+    wall_seconds: float | None = None

@@ -55,14 +55,13 @@ def run_definition(
     rounds: int | None = None,
     overrides: Mapping[str, str] | None = None,
     limits: Limits | None = None,
-    deadline: float | None = None,
 ) -> RunResult:
     """Parse and run `definition`; raise ModelError, and nothing else, when it can't be run.
 
     The run stops after `limits.time_budget_seconds` of CPU time, or WALL_BACKSTOP times that
-    of wall-clock time, or at `deadline` (a `time.monotonic()` value: a caller's own time to
-    answer by), whichever comes first, and keeps the rounds computed so far."""
-    return run_parsed(parse_definition(definition, rounds, overrides, limits, deadline))
+    of wall-clock time, or after `limits.wall_seconds` (a caller's own time to answer by),
+    whichever comes first, and keeps the rounds computed so far."""
+    return run_parsed(parse_definition(definition, rounds, overrides, limits))
 
 
 @dataclass(frozen=True)
@@ -95,12 +94,11 @@ def parse_definition(
     rounds: int | None = None,
     overrides: Mapping[str, str] | None = None,
     limits: Limits | None = None,
-    deadline: float | None = None,
 ) -> ParsedDefinition:
     """Check and parse `definition` for runs of `rounds`, under a budget that starts now (see
     run_definition); raise ModelError when it can't run."""
     limits = limits or Limits()
-    budget = _Budget.start(limits.time_budget_seconds, deadline)  # parsing counts too
+    budget = _Budget.start(limits)  # parsing counts too
     rounds = _check_rounds(limits.default_rounds if rounds is None else rounds, limits)
     _check_size(definition, limits)
     definition, warnings = prepare_definition(definition)
@@ -267,13 +265,14 @@ class _Budget:
     wall_deadline: float
 
     @classmethod
-    def start(cls, cpu_seconds: float, deadline: float | None) -> _Budget:
+    def start(cls, limits: Limits) -> _Budget:
+        cpu_seconds = limits.time_budget_seconds
+        wall_seconds = WALL_BACKSTOP * cpu_seconds
+        if limits.wall_seconds is not None:
+            wall_seconds = max(min(wall_seconds, limits.wall_seconds), 0.0)
         now = time.monotonic()
-        wall_deadline = now + WALL_BACKSTOP * cpu_seconds
-        if deadline is not None:
-            wall_deadline = min(wall_deadline, deadline)
         cpu_deadline = time.thread_time() + cpu_seconds
-        return cls(cpu_seconds, cpu_deadline, max(wall_deadline - now, 0.0), wall_deadline)
+        return cls(cpu_seconds, cpu_deadline, wall_seconds, now + wall_seconds)
 
     def spent(self) -> str | None:
         """Why the run must stop now, in words; None while there is time left."""

@@ -71,10 +71,12 @@ class Deadline:
         return min(longest, left)
 
     def run_limits(self, limits: Limits) -> Limits:
-        """The limits for a model run now: its budget never reaches into the time the Slack
-        calls after it need."""
+        """The limits for a model run now: neither its CPU budget nor, on a busy instance, its
+        wall-clock time reaches into the time the Slack calls after it need."""
         left = max(0.0, self.remaining() - SLACK_CALLS_RESERVE_SECONDS)
-        return replace(limits, time_budget_seconds=min(limits.time_budget_seconds, left))
+        return replace(
+            limits, time_budget_seconds=min(limits.time_budget_seconds, left), wall_seconds=left
+        )
 
     def may_be_late(self) -> bool:
         """Whether Slack may already have given up on this request (and retried it, perhaps on

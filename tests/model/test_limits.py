@@ -137,11 +137,12 @@ def test_a_thread_starved_of_cpu_stops_at_the_wall_clock_backstop(monkeypatch):
 
 
 def test_a_callers_deadline_stops_the_run_sooner_than_the_backstop(monkeypatch):
-    # Wall-clock time moves 1/32 s a call: it reads 1/32 s when the run starts, so 31/32 s are
-    # left, and (k + 1)/32 s before round k, so a deadline at 1 s passes before round 32, with
-    # CPU time (32/64 s used) and the backstop (3 s) to spare.
+    # Wall-clock time moves 1/32 s a call: it reads 1/32 s when the run starts, so 31/32 s of
+    # wall_seconds end at 1 s, and it reads (k + 1)/32 s before round k, so the run stops before
+    # round 32, with CPU time (32/64 s used) and the backstop (3 s) to spare.
     monkeypatch.setattr(run_module, "time", _Clocks(cpu=ROUND_CPU, wall=1 / 32))
-    result = run_definition(MODEL, 1000, limits=Limits(time_budget_seconds=1.0), deadline=1.0)
+    limits = Limits(time_budget_seconds=1.0, wall_seconds=31 / 32)
+    result = run_definition(MODEL, 1000, limits=limits)
     assert_same_as_systems(result, MODEL, 31)
     assert result.warnings[-1] == (
         "Stopped after round 31 of 1000: the server was too busy to finish it within 0.97 s."
