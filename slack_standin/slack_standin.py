@@ -9,6 +9,9 @@ Slack's failures, and inspect the result.
         client = WebClient(token=slack.bot_token, base_url=slack.api_url)
         client.chat_postMessage(channel="C1", text="hi")
         assert slack.messages("C1")[0]["text"] == "hi"
+
+Given a ``Certificate`` (``slack_standin.tls``) it serves HTTPS, and a ``Latency`` makes each
+request and each new connection as slow as a far-away Slack's; ``traffic()`` counts both.
 """
 
 from __future__ import annotations
@@ -20,20 +23,27 @@ from typing import Any
 from .faults import DEFAULT_SLOW_DELAY, Fault
 from .links import API_PREFIX
 from .messages import user_message
-from .server import StandInServer
+from .server import Latency, StandInServer, Traffic
 from .service import SlackService
+from .tls import Certificate
 
 
 class SlackStandIn:
     """One simulated workspace with one installed bot (see ``identity``), served on 127.0.0.1.
 
-    ``port=0`` picks a free port.
+    ``port=0`` picks a free port; with a ``certificate`` it serves HTTPS.
     """
 
-    def __init__(self, bot_token: str = "xoxb-test-token", port: int = 0) -> None:
+    def __init__(
+        self,
+        bot_token: str = "xoxb-test-token",
+        port: int = 0,
+        certificate: Certificate | None = None,
+    ) -> None:
         self.bot_token = bot_token
         self._service = SlackService(bot_token)
-        self._server = StandInServer(self._service, port)
+        tls = certificate.server_context() if certificate is not None else None
+        self._server = StandInServer(self._service, port, tls)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -116,6 +126,17 @@ class SlackStandIn:
         with self._service.lock:
             return self._service.response_urls.new(channel, user)
 
+    # -- distance --------------------------------------------------------------------------------
+
+    def set_latency(self, latency: Latency) -> None:
+        """From now on, sleep ``latency.request`` before answering each request and
+        ``latency.connection`` before serving each new connection."""
+        self._server.set_latency(latency)
+
+    def close_connections(self) -> None:
+        """Close every open connection, as Slack's servers close idle keep-alive connections."""
+        self._server.close_connections()
+
     # -- faults --------------------------------------------------------------------------------
 
     def fail_next(
@@ -159,6 +180,10 @@ class SlackStandIn:
             self._service.rejected_block_types.add(block_type)
 
     # -- inspection ----------------------------------------------------------------------------
+
+    def traffic(self) -> Traffic:
+        """HTTP requests served and connections accepted since start (resets keep them)."""
+        return self._server.traffic()
 
     @property
     def calls(self) -> list[tuple[str, dict[str, Any]]]:
