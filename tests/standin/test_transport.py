@@ -129,4 +129,3 @@ def test_a_stopped_standin_serves_no_kept_alive_connection() -> None:
     standin.stop()
     with pytest.raises((RemoteDisconnected, ConnectionError)):
         auth_test(connection)
-
