@@ -147,13 +147,17 @@ class SlackStandIn:
         times: int = 1,
         *,
         delay: float | None = None,
+        drop: bool = False,
     ) -> None:
         """Make the next ``times`` calls to the Web API ``method`` fail.
 
         Default: HTTP 429 ``ratelimited`` with ``Retry-After``. ``status=500``: HTTP 500.
-        ``delay=s``: perform the call but answer ``s`` seconds late.
+        ``delay=s``: perform the call but answer ``s`` seconds late. ``drop=True``: close the
+        connection without answering, the call not performed.
         """
-        if delay is not None:
+        if drop:
+            fault = Fault(drop=True)
+        elif delay is not None:
             fault = Fault(delay=delay)
         else:
             fault = Fault(status=status, retry_after=retry_after if status == 429 else None)
