@@ -148,7 +148,8 @@ def pooled_clients(transport: Transport) -> Callable[..., BoltResponse]:
 
 
 def _sent(req: Request) -> tuple[bytes | None, dict[str, str]]:
-    """What urllib would send: the body and the headers (without its `Connection: close`)."""
+    """What urllib would send: the body and the headers (its `Connection: close` is added
+    only as it sends, so it is not among them)."""
     return req.data, dict(req.header_items())
 
 
