@@ -28,8 +28,10 @@ class InProcessSender(SlackSender):
         super().__init__(standin, "", SIGNING_SECRET)
         self.client = client
 
-    def post(self, body: str, content_type: str, extra_headers=None, url=None) -> BotResponse:
-        headers = self.signed_headers(body, content_type, extra_headers)
+    def post(
+        self, body: str, content_type: str, extra_headers=None, url=None, signed_at=None
+    ) -> BotResponse:
+        headers = self.signed_headers(body, content_type, extra_headers, signed_at)
         response = self.client.post("/", data=body, headers=headers)
         return BotResponse(response.status_code, response.get_data(as_text=True))
 
