@@ -29,6 +29,9 @@ MAX_IDLE_SECONDS = 30.0
 # Idle connections kept per host: one per gunicorn thread at the busiest.
 MAX_IDLE_PER_ORIGIN = 8
 
+# What a step is given when a call's timeout has run out: it times out at once.
+MIN_TIMEOUT_SECONDS = 0.001
+
 Origin = tuple[str, str, int]  # scheme, host, port
 
 
@@ -65,18 +68,28 @@ class Transport:
         A kept connection the server has closed meanwhile is retried once on a new connection
         when that cannot repeat what Slack did: when the request could not be sent at all, or,
         for a `replayable` request (doing it twice does what doing it once does), when no answer
-        came. Anything else might have been received, so it is raised, not sent again."""
+        came. Anything else might have been received, so it is raised, not sent again.
+
+        `timeout` bounds the whole call, that retry included: each step (connecting, sending,
+        waiting for the answer) gets only what is left of it."""
         origin, target = _origin(url), _target(url)
+        ends = self._clock() + timeout
         connection, reused = self._checkout(origin, timeout)
         try:
-            return self._exchange(origin, connection, target, body, headers)
+            return self._exchange(origin, connection, target, body, headers, ends)
         except _Stale as stale:
             if not (reused and (not stale.sent or replayable)):
                 raise stale.error from stale.__cause__
         try:
-            return self._exchange(origin, self._connect(origin, timeout), target, body, headers)
+            connection = self._connect(origin, self._left(ends))
+            return self._exchange(origin, connection, target, body, headers, ends)
         except _Stale as stale:
             raise stale.error from stale.__cause__
+
+    def _left(self, ends: float) -> float:
+        """What is left of a call's timeout; never 0, which would make the socket non-blocking
+        (a timeout that has run out then times out at once)."""
+        return max(ends - self._clock(), MIN_TIMEOUT_SECONDS)
 
     def close(self) -> None:
         """Close the idle connections (those in use close when their answer is read)."""
@@ -132,6 +145,7 @@ class Transport:
         target: str,
         body: bytes | None,
         headers: Mapping[str, str],
+        ends: float,
     ) -> Answer:
         try:
             connection.request("POST", target, body=body, headers=dict(headers))
@@ -142,6 +156,7 @@ class Transport:
             connection.close()
             raise URLError(error) from error
         try:
+            connection.sock.settimeout(self._left(ends))  # to wait for the answer
             response = connection.getresponse()
         except ConnectionError as error:  # closed or reset before the answer began
             connection.close()

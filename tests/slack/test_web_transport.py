@@ -7,6 +7,7 @@ import http.client
 import socket
 import ssl
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +25,9 @@ ANSWER_THEN_FIN = "answer then FIN"
 SAY_CLOSE = "say close"  # 200 with `Connection: close`
 TAKE_AND_CLOSE = "take and close"  # read the request, close without a word
 RATE_LIMITED = "429"
+SLOW = "slow"  # answer after SLOW_SECONDS
+WAIT_AND_CLOSE = "wait and close"  # read the request, wait SLOW_SECONDS / 4, close unanswered
+SLOW_SECONDS = 2.0
 TIMEOUT = 5.0
 
 
@@ -72,9 +76,12 @@ class ScriptedHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         step = self.server.next_step(body)
-        if step == TAKE_AND_CLOSE:
+        if step in (TAKE_AND_CLOSE, WAIT_AND_CLOSE):
+            time.sleep(SLOW_SECONDS / 4 if step == WAIT_AND_CLOSE else 0)
             self.close_connection = True
             return
+        if step == SLOW:
+            time.sleep(SLOW_SECONDS)
         self.send_response(429 if step == RATE_LIMITED else 200)
         self.send_header("Content-Length", str(len(body)))
         if step == RATE_LIMITED:
@@ -233,3 +240,17 @@ def test_an_unreachable_server_is_a_url_error_as_with_urlopen(transport: Transpo
 def test_only_http_and_https(transport: Transport) -> None:
     with pytest.raises(ValueError):
         transport.post("file:///etc/passwd", None, {}, TIMEOUT, replayable=True)
+
+
+def test_a_calls_timeout_bounds_it_whole_a_second_attempt_included(server: ScriptedServer) -> None:
+    transport = Transport(ssl.create_default_context())  # real time
+    post(transport, server.url, b"keep")
+    server.script.extend([WAIT_AND_CLOSE, SLOW])
+    timeout = SLOW_SECONDS / 2
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        transport.post(server.url, b"read", {}, timeout, replayable=True)
+    # The new connection got what was left, not the whole timeout again.
+    assert time.monotonic() - started < timeout + SLOW_SECONDS / 8
+    assert server.received[-2:] == [b"read", b"read"]
+    transport.close()
