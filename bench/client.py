@@ -119,9 +119,10 @@ class BenchSender(SlackSender):
         content_type: str,
         extra_headers: dict | None = None,
         url: str | None = None,
+        signed_at: int | None = None,
     ) -> TimedResponse:
         if url not in (None, self.bot_url):
             raise ValueError(f"the bench sender only posts to {self.bot_url}")
-        headers = self.signed_headers(body, content_type, extra_headers)
+        headers = self.signed_headers(body, content_type, extra_headers, signed_at)
         reply = self.pool.request(self.port, "POST", body.encode(), headers)
         return TimedResponse(reply.status, reply.body.decode(), reply.elapsed)

@@ -23,7 +23,7 @@ from bench.workload import (
     mention_text,
 )
 from slack_standin import SlackStandIn
-from slack_standin.sender import BotResponse, SlackSender, signature_headers
+from slack_standin.sender import BotResponse, SlackSender
 
 HEAVY = ("numpy", "pandas", "matplotlib", "scipy", "graphviz", "PIL", "systems.viz")
 TOP = 10
@@ -86,9 +86,8 @@ class RecordingSender(SlackSender):
         super().__init__(standin, "http://127.0.0.1:9/", SIGNING_SECRET)
         self.recorded: list[dict] = []
 
-    def post(self, body, content_type, extra_headers=None, url=None) -> BotResponse:
-        headers = signature_headers(body, self.signing_secret, content_type=content_type)
-        headers.update(extra_headers or {})
+    def post(self, body, content_type, extra_headers=None, url=None, signed_at=None) -> BotResponse:
+        headers = self.signed_headers(body, content_type, extra_headers, signed_at)
         self.recorded.append({"target": "slack_events", "body": body, "headers": headers})
         return BotResponse(200, "")
 

@@ -38,13 +38,13 @@ WAIT = 90.0  # no figure waits longer for one answer
 
 
 class Sender(SlackSender):
-    def post(self, body, content_type, extra_headers=None, url=None):
+    def post(self, body, content_type, extra_headers=None, url=None, signed_at=None):
         from urllib.error import HTTPError
         from urllib.request import Request, urlopen
 
         from slack_standin.sender import BotResponse
 
-        headers = self.signed_headers(body, content_type, extra_headers)
+        headers = self.signed_headers(body, content_type, extra_headers, signed_at)
         request = Request(url or self.bot_url, data=body.encode(), headers=headers, method="POST")
         try:
             with urlopen(request, timeout=WAIT) as response:

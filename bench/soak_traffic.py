@@ -168,10 +168,12 @@ class SoakSender(SlackSender):
         self.world = world
         self.record = record
 
-    def post(self, body: str, content_type: str, extra_headers=None, url=None) -> BotResponse:
-        headers = {**signature_headers(body, SIGNING_SECRET, content_type=content_type)}
+    def post(
+        self, body: str, content_type: str, extra_headers=None, url=None, signed_at=None
+    ) -> BotResponse:
+        headers = self.signed_headers(body, content_type, extra_headers, signed_at)
         port = self.world.slack_ports[self.record.server]
-        answer = post(port, body, {**headers, **(extra_headers or {})}, CLIENT_TIMEOUT)
+        answer = post(port, body, headers, CLIENT_TIMEOUT)
         self.record.deliveries.append(
             Delivery("", answer.status, answer.text, answer.seconds, 0, self.record.server)
         )

@@ -9,21 +9,22 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench import cold, imports, memory, model_layer, servers, warm
+from bench import cold, imports, journeys, memory, model_layer, servers, warm
 from bench.client import BenchSender, Pool
 from bench.report import Row, load_average, machine, machine_line, now, table, write_json
-from bench.workload import SIGNING_SECRET, Target, bot_env, new_standin, verify
-from slack_standin import SlackStandIn
+from bench.workload import SIGNING_SECRET, Target, bot_env, new_standin
+from slack_standin import Latency, SlackStandIn
 
 RESULTS = servers.REPO / "bench" / "results"
 COMMAND = "python bench/run.py"
+ROUND_TRIP_MS = journeys.TARGETS_ROUND_TRIP_MS  # a Cloud Functions region to Slack, roughly
 
 
 @dataclass(frozen=True)
 class Plan:
     cold_runs: int = 10
     import_runs: int = 3
-    latency_requests: int = 1000
+    journey_requests: int = 120
     throughput_requests: int = 2000
     throughput_threads: int = 8
     memory_requests: int = 10_000
@@ -34,7 +35,7 @@ FULL = Plan()
 QUICK = Plan(
     cold_runs=3,
     import_runs=1,
-    latency_requests=100,
+    journey_requests=20,
     throughput_requests=200,
     memory_requests=1000,
     model_repeats=3,
@@ -47,10 +48,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--json", type=Path, default=RESULTS / "latest.json", help="where to write the JSON"
     )
+    parser.add_argument(
+        "--round-trip-ms",
+        type=float,
+        default=ROUND_TRIP_MS,
+        help="Slack's distance in the warm journeys: per request, and twice per new connection",
+    )
     return parser.parse_args(argv)
 
 
-def served(standin: SlackStandIn, plan: Plan, logs: Path) -> list[Row]:
+def served(standin: SlackStandIn, plan: Plan, logs: Path, round_trip_ms: float) -> list[Row]:
     """Figures 3, 4 and 6 against one set of real servers."""
     env = bot_env(standin)
     running = {
@@ -59,23 +66,31 @@ def served(standin: SlackStandIn, plan: Plan, logs: Path) -> list[Row]:
         "hello": servers.start("hello", servers.HELLO_SOURCE, env, logs / "hello.log"),
     }
     try:
-        return _measure_served(standin, plan, running)
+        return _measure_served(standin, plan, running, round_trip_ms)
     finally:
         for server in running.values():
             server.stop()
 
 
-def _measure_served(standin: SlackStandIn, plan: Plan, running: dict) -> list[Row]:
+def _measure_served(
+    standin: SlackStandIn, plan: Plan, running: dict, round_trip_ms: float
+) -> list[Row]:
+    """Journeys with Slack at a distance; throughput and memory without (they are about the
+    server, and at a distance they would take many minutes)."""
     readings = {"startup": memory.snapshot(running)}
     pool = Pool()
     slack_port, api_port = running["slack_events"].port, running["run_model"].port
     sender = BenchSender(standin, slack_port, SIGNING_SECRET, pool)
     target = Target(standin, pool, sender, api_port, running["hello"].port)
-    verify(target)
+    journeys.check(target)
     memory.warm_up(target)
     readings["warm"] = memory.snapshot(running)
     at_warm = dict(pool.sent)
-    rows = warm.latency_rows(target, running, plan.latency_requests)
+    standin.set_latency(Latency.round_trips(round_trip_ms / 1000))
+    try:
+        rows = warm.journey_rows(target, running, plan.journey_requests, round_trip_ms)
+    finally:
+        standin.set_latency(Latency())
     rows += warm.throughput_rows(target, plan.throughput_requests, plan.throughput_threads)
     memory.top_up(target, pool.sent[slack_port] - at_warm[slack_port], plan.memory_requests)
     readings["end"] = memory.snapshot(running)
@@ -91,7 +106,7 @@ def progress(what: str, started: float) -> None:
     print(f"[{time.monotonic() - started:6.1f} s] {what}", file=sys.stderr, flush=True)
 
 
-def run_all(plan: Plan, logs: Path) -> list[Row]:
+def run_all(plan: Plan, logs: Path, round_trip_ms: float) -> list[Row]:
     started = time.monotonic()
     progress("5. model layer (in-process, first: no server competes for the CPU)", started)
     rows = model_layer.run(plan.model_repeats)
@@ -100,8 +115,8 @@ def run_all(plan: Plan, logs: Path) -> list[Row]:
         rows += imports.run(standin, plan.import_runs)
         progress("1. cold start", started)
         rows += cold.run(standin, plan.cold_runs, logs)
-        progress("3, 4, 6. warm latency, throughput, memory", started)
-        rows += served(standin, plan, logs)
+        progress(f"3, 4, 6. warm journeys ({round_trip_ms:g} ms away), throughput, memory", started)
+        rows += served(standin, plan, logs, round_trip_ms)
     progress("done", started)
     return rows
 
@@ -124,9 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     info, date, started = machine(), now(), time.monotonic()
     load = {"start": load_average()}
     command = f"{COMMAND} --quick" if args.quick else COMMAND
+    if args.round_trip_ms != ROUND_TRIP_MS:
+        command += f" --round-trip-ms {args.round_trip_ms:g}"
     print(f"{command}: {date}\n{machine_line(info)}\n", file=sys.stderr, flush=True)
     try:
-        rows = run_all(plan, logs)
+        rows = run_all(plan, logs, args.round_trip_ms)
     finally:
         servers.stop_all()
     seconds = round(time.monotonic() - started, 1)
@@ -135,7 +152,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Date: {date}; command: `{command}`; took {seconds} s", end="; ")
     print(f"load average {load['start']} at start, {load['end']} at end\n")
     print(table(rows))
-    header = {"command": command, "date": date, "machine": info, "seconds": seconds, "load": load}
+    header = {
+        "command": command,
+        "date": date,
+        "machine": info,
+        "seconds": seconds,
+        "load": load,
+        "round_trip_ms": args.round_trip_ms,
+    }
     write_json(args.json, {**header, "plan": asdict(plan)}, rows)
     print(f"\nJSON: {args.json}", file=sys.stderr)
     return 0

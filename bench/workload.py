@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bench.client import BenchSender, Pool
-from bench.servers import child_env
+from bench.servers import REPO, child_env
 from slack_standin import BOT_USER_ID, SlackStandIn
+from slack_standin.tls import self_signed, trust_bundle
 
 BOT_TOKEN = "xoxb-bench-token"
 SIGNING_SECRET = "bench-signing-secret"
@@ -16,6 +17,9 @@ CHANNEL = "C1"
 COMMAND_ROUNDS = 10
 RERUN_TEXT = "rounds=12"
 COMPARISON_MARK = "Compared with the run before"
+TLS_DIR = REPO / "bench" / "results" / "tls"
+# What the bot trusts (SSL_CERT_FILE): the system's CA bundle and the stand-in's certificate.
+TRUST_FILE = TLS_DIR / "trust.pem"
 
 # A hiring funnel: 7 stocks, fixed rates, conversions and leaks, floats and integers.
 MODEL_7 = "\n".join(
@@ -51,7 +55,7 @@ def fenced(definition: str) -> str:
 
 
 def slack_settings(standin: SlackStandIn) -> dict[str, str]:
-    return standin.bot_settings(SIGNING_SECRET)
+    return {**standin.bot_settings(SIGNING_SECRET), "SSL_CERT_FILE": str(TRUST_FILE)}
 
 
 def bot_env(standin: SlackStandIn) -> dict[str, str]:
@@ -59,7 +63,10 @@ def bot_env(standin: SlackStandIn) -> dict[str, str]:
 
 
 def new_standin() -> SlackStandIn:
-    standin = SlackStandIn(bot_token=BOT_TOKEN)
+    """The stand-in over HTTPS, with a new self-signed certificate that the bot trusts."""
+    certificate = self_signed(TLS_DIR)
+    trust_bundle(certificate, TRUST_FILE)
+    standin = SlackStandIn(bot_token=BOT_TOKEN, certificate=certificate)
     standin.add_channel(CHANNEL, name="general", bot_is_member=True)
     return standin
 
@@ -143,38 +150,3 @@ KINDS: dict[str, Kind] = {
     "hello": hello,
 }
 SLACK_REQUESTS = {"command": 1, "mention": 1, "rerun": 2, "api": 0, "hello": 0}
-
-
-def verify(target: Target) -> None:
-    """One of each, checked for its effect, so the timings are of the real thing."""
-    target.standin.reset()
-    _expect(command(target), "command")
-    if not _bot_messages(target.standin.messages(CHANNEL)):
-        raise RuntimeError("/model posted nothing in the channel")
-    sample = _expect(mention(target), "mention")
-    if not _bot_messages(_replies(target, sample.thread)):
-        raise RuntimeError("the mention got no reply in its thread")
-    sample = _expect(rerun(target), "rerun")
-    replies = _bot_messages(_replies(target, sample.thread))
-    if len(replies) != 2 or COMPARISON_MARK not in json.dumps(replies[-1].get("blocks")):
-        raise RuntimeError("the rerun got no reply with a comparison")
-    rows = json.loads(_expect(api(target), "api").body)["rows"]
-    if len(rows) != COMMAND_ROUNDS + 1:
-        raise RuntimeError(f"the API answered {len(rows)} rows")
-    if _expect(hello(target), "hello").body != "ok":
-        raise RuntimeError("hello did not answer ok")
-    target.standin.reset()
-
-
-def _expect(sample: Sample, what: str) -> Sample:
-    if sample.status != 200:
-        raise RuntimeError(f"{what} answered {sample.status}: {sample.body[:300]}")
-    return sample
-
-
-def _replies(target: Target, ts: str | None) -> list[dict]:
-    return [m for m in target.standin.thread(CHANNEL, ts or "") if m["ts"] != ts]
-
-
-def _bot_messages(messages: list[dict]) -> list[dict]:
-    return [m for m in messages if m.get("bot_id")]

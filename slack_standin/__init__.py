@@ -5,6 +5,19 @@ See ``SlackStandIn`` for the API; ``identity`` holds the ids of the simulated te
 
 from .errors import SlackError
 from .identity import APP_ID, BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_ID
+from .server import Latency, Traffic
 from .slack_standin import SlackStandIn
+from .tls import Certificate
 
-__all__ = ["APP_ID", "BOT_ID", "BOT_NAME", "BOT_USER_ID", "TEAM_ID", "SlackError", "SlackStandIn"]
+__all__ = [
+    "APP_ID",
+    "BOT_ID",
+    "BOT_NAME",
+    "BOT_USER_ID",
+    "TEAM_ID",
+    "Certificate",
+    "Latency",
+    "SlackError",
+    "SlackStandIn",
+    "Traffic",
+]

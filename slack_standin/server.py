@@ -4,12 +4,17 @@ Routes
     POST /api/<method>              Web API methods (form or JSON arguments)
     POST /_standin/upload/<id>      upload_url from files.getUploadURLExternal
     POST /_standin/response/<token> response_url hooks
+
+Connections are kept alive (HTTP/1.1), over TLS when given a certificate, and a ``Latency``
+makes every request and every new connection cost what distance to Slack costs.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +34,32 @@ JSON_TYPE = "application/json; charset=utf-8"
 TEXT_TYPE = "text/plain; charset=utf-8"
 SHUTDOWN_POLL_SECONDS = 0.01
 FAULT_ERRORS = {429: "ratelimited", 500: "internal_error"}
+# An idle keep-alive connection is closed after this, as web servers do, so it holds no thread.
+KEEP_ALIVE_SECONDS = 60.0
+HANDSHAKE_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Latency:
+    """What the distance to Slack costs, in seconds: a round trip for every request, and the
+    handshakes (TCP, then TLS) for every new connection. Zero by default."""
+
+    request: float = 0.0
+    connection: float = 0.0
+
+    @classmethod
+    def round_trips(cls, seconds: float, handshake_round_trips: int = 2) -> Latency:
+        """One round trip per request and `handshake_round_trips` per new connection (TCP's
+        and TLS 1.3's: a new HTTPS connection costs two round trips before the request)."""
+        return cls(request=seconds, connection=seconds * handshake_round_trips)
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """Counts since the server started (a reset of the workspace keeps them)."""
+
+    requests: int = 0
+    connections: int = 0
 
 
 @dataclass
@@ -50,11 +81,15 @@ class Reply:
 class StandInServer:
     """A ThreadingHTTPServer on a daemon thread, bound to 127.0.0.1 only."""
 
-    def __init__(self, service: SlackService, port: int = 0) -> None:
+    def __init__(
+        self, service: SlackService, port: int = 0, tls: ssl.SSLContext | None = None
+    ) -> None:
         self._service = service
         # Loopback only: the stand-in accepts any request with the test token, so it must
         # never be reachable from another machine.
         self._address = ("127.0.0.1", port)
+        self._tls = tls
+        self.latency = Latency()
         self._httpd: _HttpServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -67,12 +102,25 @@ class StandInServer:
         if self._httpd is None:
             raise RuntimeError("the stand-in is not running; call start() first")
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self._tls else 'http'}://{host}:{port}"
+
+    def traffic(self) -> Traffic:
+        return self._httpd.traffic() if self._httpd is not None else Traffic()
+
+    def set_latency(self, latency: Latency) -> None:
+        self.latency = latency
+        if self._httpd is not None:
+            self._httpd.latency = latency
+
+    def close_connections(self) -> None:
+        """Close every open connection, as a server does with idle keep-alive connections."""
+        if self._httpd is not None:
+            self._httpd.close_connections()
 
     def start(self) -> None:
         if self._httpd is not None:
             return
-        self._httpd = _HttpServer(self._address, _Handler, self._service)
+        self._httpd = _HttpServer(self._address, _Handler, self._service, self._tls, self.latency)
         # stop() waits up to one poll interval; tests start and stop a stand-in per test.
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
@@ -87,6 +135,8 @@ class StandInServer:
             return
         self._httpd.shutdown()
         self._httpd.server_close()
+        # A kept-alive connection would otherwise go on being served by a stopped stand-in.
+        self._httpd.close_connections()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._httpd = self._thread = None
@@ -100,20 +150,82 @@ class _HttpServer(ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(
-        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], service: SlackService
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        service: SlackService,
+        tls: ssl.SSLContext | None,
+        latency: Latency,
     ) -> None:
         super().__init__(address, handler)
         self.service = service
+        self.tls = tls
+        self.latency = latency
+        self._open: set[socket.socket] = set()
+        self._counts = Traffic()
+        self._counts_lock = threading.Lock()
+
+    def finish_request(self, request: socket.socket, client_address: Any) -> None:
+        """On the connection's own thread: the handshakes' delay and TLS happen here, not in
+        the accepting loop, so a new connection holds up no other."""
+        self._count(connections=1)
+        _wait(self.latency.connection)
+        connection = self._secured(request) if self.tls is not None else request
+        with self._counts_lock:
+            self._open.add(connection)
+        try:
+            super().finish_request(connection, client_address)
+        finally:
+            with self._counts_lock:
+                self._open.discard(connection)
+            if connection is not request:
+                self.shutdown_request(connection)
+
+    def _secured(self, request: socket.socket) -> ssl.SSLSocket:
+        request.settimeout(HANDSHAKE_TIMEOUT_SECONDS)
+        return self.tls.wrap_socket(request, server_side=True)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up or refuses the certificate is not the stand-in's bug."""
+        logger.debug("connection from %s ended badly", client_address, exc_info=True)
+
+    def request_received(self) -> None:
+        self._count(requests=1)
+        _wait(self.latency.request)
+
+    def traffic(self) -> Traffic:
+        with self._counts_lock:
+            return self._counts
+
+    def close_connections(self) -> None:
+        with self._counts_lock:
+            connections = list(self._open)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already gone
+
+    def _count(self, requests: int = 0, connections: int = 0) -> None:
+        with self._counts_lock:
+            counts = self._counts
+            self._counts = Traffic(counts.requests + requests, counts.connections + connections)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: _HttpServer
     server_version = "SlackStandIn/1.0"
+    protocol_version = "HTTP/1.1"  # keep-alive, as Slack's servers do
+    timeout = KEEP_ALIVE_SECONDS
+    # The status line and headers go out in one write, the body in another; with Nagle's
+    # algorithm the body would wait for the client's delayed ACK (40 ms on Linux).
+    disable_nagle_algorithm = True
 
     # do_POST is named by BaseHTTPRequestHandler; Slack's clients only ever POST.
     def do_POST(self) -> None:
         url = urlsplit(self.path)
         body = self._read_body()  # read even when dropping, so the client sees a clean close
+        self.server.request_received()
         route = _find_route(url.path)
         if route is None:
             self._send(Reply.text(404, "not_found"))
@@ -205,6 +317,13 @@ def _fault_reply(fault: Fault) -> Reply:
     status = fault.status or 500
     headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
     return Reply.json(status, {"ok": False, "error": FAULT_ERRORS.get(status, "failed")}, headers)
+
+
+def _wait(seconds: float) -> None:
+    """Sleep only for a distance set: tests that stand in for `time` here count every sleep
+    as an injected fault's delay (tests/standin_delays.py)."""
+    if seconds > 0:
+        time.sleep(seconds)
 
 
 def _bearer_token(header: str | None) -> str | None:

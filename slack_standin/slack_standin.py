@@ -9,6 +9,9 @@ Slack's failures, and inspect the result.
         client = WebClient(token=slack.bot_token, base_url=slack.api_url)
         client.chat_postMessage(channel="C1", text="hi")
         assert slack.messages("C1")[0]["text"] == "hi"
+
+Given a ``Certificate`` (``slack_standin.tls``) it serves HTTPS, and a ``Latency`` makes each
+request and each new connection as slow as a far-away Slack's; ``traffic()`` counts both.
 """
 
 from __future__ import annotations
@@ -20,20 +23,27 @@ from typing import Any
 from .faults import DEFAULT_SLOW_DELAY, Fault
 from .links import API_PREFIX
 from .messages import user_message
-from .server import StandInServer
+from .server import Latency, StandInServer, Traffic
 from .service import SlackService
+from .tls import Certificate
 
 
 class SlackStandIn:
     """One simulated workspace with one installed bot (see ``identity``), served on 127.0.0.1.
 
-    ``port=0`` picks a free port.
+    ``port=0`` picks a free port; with a ``certificate`` it serves HTTPS.
     """
 
-    def __init__(self, bot_token: str = "xoxb-test-token", port: int = 0) -> None:
+    def __init__(
+        self,
+        bot_token: str = "xoxb-test-token",
+        port: int = 0,
+        certificate: Certificate | None = None,
+    ) -> None:
         self.bot_token = bot_token
         self._service = SlackService(bot_token)
-        self._server = StandInServer(self._service, port)
+        tls = certificate.server_context() if certificate is not None else None
+        self._server = StandInServer(self._service, port, tls)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -134,6 +144,17 @@ class SlackStandIn:
         with self._service.lock:
             return self._service.response_urls.new(channel, user)
 
+    # -- distance --------------------------------------------------------------------------------
+
+    def set_latency(self, latency: Latency) -> None:
+        """From now on, sleep ``latency.request`` before answering each request and
+        ``latency.connection`` before serving each new connection."""
+        self._server.set_latency(latency)
+
+    def close_connections(self) -> None:
+        """Close every open connection, as Slack's servers close idle keep-alive connections."""
+        self._server.close_connections()
+
     # -- faults --------------------------------------------------------------------------------
 
     def fail_next(
@@ -144,13 +165,20 @@ class SlackStandIn:
         times: int = 1,
         *,
         delay: float | None = None,
+        drop: bool = False,
     ) -> None:
         """Make the next ``times`` calls to the Web API ``method`` fail.
 
         Default: HTTP 429 ``ratelimited`` with ``Retry-After``. ``status=500``: HTTP 500.
-        ``delay=s``: perform the call but answer ``s`` seconds late.
+        ``delay=s``: perform the call but answer ``s`` seconds late. ``drop=True``: close the
+        connection without answering, the call not performed.
         """
-        fault = Fault(delay=delay) if delay is not None else _status_fault(status, retry_after)
+        if drop:
+            fault = Fault(drop=True)
+        elif delay is not None:
+            fault = Fault(delay=delay)
+        else:
+            fault = _status_fault(status, retry_after)
         with self._service.lock:
             self._service.faults.queue(method, fault, times)
 
@@ -198,6 +226,10 @@ class SlackStandIn:
             self._service.rejected_block_types.add(block_type)
 
     # -- inspection ----------------------------------------------------------------------------
+
+    def traffic(self) -> Traffic:
+        """HTTP requests served and connections accepted since start (resets keep them)."""
+        return self._server.traffic()
 
     @property
     def calls(self) -> list[tuple[str, dict[str, Any]]]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 
 from slack_bolt import App
-from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -19,11 +19,18 @@ from bot.slack.deadline import Clock
 from bot.slack.failures import error_handler
 from bot.slack.identity import authorizer
 from bot.slack.listeners import register_listeners
+from bot.slack.sdk_hooks import PooledWebClient
+from bot.slack.web_transport import Transport
 
 
-def build_client(settings: Settings) -> WebClient:
-    """A Web API client that honours 429 Retry-After and retries dropped connections."""
-    return WebClient(
+def build_client(settings: Settings) -> PooledWebClient:
+    """A Web API client that honours 429 Retry-After and retries dropped connections, over kept
+    connections and one TLS context for the process (it reads the CA bundle, SSL_CERT_FILE if
+    set: some 20 ms of CPU that a context per call would pay every time)."""
+    tls = ssl.create_default_context()
+    return PooledWebClient(
+        transport=Transport(tls),
+        ssl=tls,
         token=settings.slack_bot_token or None,
         base_url=settings.slack_api_url,
         timeout=10,
@@ -56,6 +63,7 @@ def build_app(settings: Settings, clock: Clock = time.monotonic) -> App:
     """The app, with all work done before the HTTP answer (Cloud Functions has no CPU after),
     within one deadline per request. Requests reach it already checked: bot/slack/gate.py
     verifies each signature on the raw bytes, before anything parses them."""
+    client = build_client(settings)
     bolt_logger = _bolt_logger()
     # Bolt reads SLACK_BOT_TOKEN itself and warns that `client` and `authorize` leave it unused:
     # authorize() is what uses it. Its own warnings stay on after this.
@@ -64,11 +72,13 @@ def build_app(settings: Settings, clock: Clock = time.monotonic) -> App:
         # Without a name Bolt calls inspect.stack() (30-150 ms at cold start). Bolt also names
         # a logger after it and sets its level, so it must not be "sysbot" (our log hierarchy).
         name="sysbot-app",
-        client=build_client(settings),
+        client=client,
         signing_secret=settings.slack_signing_secret,
         request_verification_enabled=False,  # the gate did it, before Bolt parsed the body
         process_before_response=True,
-        before_authorize=DeadlineStarted(settings.slack_deadline_seconds, clock),
+        # Bolt makes each request's client anew from this one's settings; this swaps in ours,
+        # held to the request's deadline and sending over this client's kept connections.
+        before_authorize=DeadlineStarted(settings.slack_deadline_seconds, client.transport, clock),
         # auth.test once per instance, on first use: no Web API call at import. Bolt's own
         # authorization answers a failed auth.test 200, which would lose an event.
         authorize=authorizer(settings.slack_bot_token),

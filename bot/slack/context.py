@@ -19,16 +19,20 @@ from bot.logs import Kind, Outcome, log_handled
 from bot.model import Limits
 from bot.settings import Settings
 from bot.slack.deadline import Clock, Deadline, DeadlineClient
+from bot.slack.sdk_hooks import PooledRespond
+from bot.slack.web_transport import Transport
 
 SETTINGS, REQUEST_LOG, DEADLINE = "settings", "request_log", "deadline"
 
 
 @dataclass(frozen=True)
 class DeadlineStarted(Middleware):
-    """Bolt's `before_authorize` middleware: the request's deadline starts, and its Web API
-    client (auth.test's too) is held to it."""
+    """Bolt's `before_authorize` middleware: the request's deadline starts; its Web API client
+    (auth.test's too) is held to it, and it and `respond` send through the process's `transport`
+    (Bolt builds both anew for every request, so they are replaced here, before any is used)."""
 
     budget_seconds: float
+    transport: Transport
     clock: Clock = time.monotonic
     wall_clock: Clock = time.time
 
@@ -38,7 +42,17 @@ class DeadlineStarted(Middleware):
         signed_at = _number(_first(req.headers, "x-slack-request-timestamp"))
         deadline = Deadline(self.budget_seconds, self.clock, self.wall_clock, signed_at)
         req.context[DEADLINE] = deadline
-        req.context["client"] = DeadlineClient.bound(req.context.client, deadline)
+        built = req.context.client
+        req.context["client"] = DeadlineClient.bound(
+            built, req.context.team_id, deadline, self.transport
+        )
+        if req.context.response_url is not None:
+            req.context["respond"] = PooledRespond(
+                response_url=req.context.response_url,
+                proxy=built.proxy,
+                ssl=built.ssl,
+                transport=self.transport,
+            )
         return next()
 
 

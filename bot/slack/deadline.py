@@ -23,6 +23,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.model import Limits
+from bot.slack.sdk_hooks import PooledWebClient
+from bot.slack.web_transport import Transport
 
 Clock = Callable[[], float]
 # Slack gives a request 3 s; its signed timestamp is in whole seconds, so a request signed at
@@ -87,8 +89,9 @@ class Deadline:
         return age >= SLACK_PATIENCE_SECONDS - TIMESTAMP_GRANULARITY_SECONDS
 
 
-class DeadlineClient(WebClient):
-    """A Web API client whose every attempt, retries included, ends by the request's deadline."""
+class DeadlineClient(PooledWebClient):
+    """The request's Web API client: sent over the process's kept-alive connections, and every
+    attempt, retries included, ending by the request's deadline."""
 
     def __init__(self, deadline: Deadline, **client_options: Any) -> None:
         super().__init__(**client_options)
@@ -96,23 +99,27 @@ class DeadlineClient(WebClient):
         self.longest_call = self.timeout
 
     @classmethod
-    def bound(cls, client: WebClient, deadline: Deadline) -> DeadlineClient:
-        """`client` (Bolt's client for this request) with its calls held to `deadline`."""
+    def bound(
+        cls, client: WebClient, team_id: str | None, deadline: Deadline, transport: Transport
+    ) -> DeadlineClient:
+        """`client` (Bolt's client for this request, for `team_id`) sending through `transport`,
+        its calls held to `deadline`."""
         return cls(
             deadline,
+            transport=transport,
             token=client.token,
             base_url=client.base_url,
             timeout=client.timeout,
             ssl=client.ssl,
             proxy=client.proxy,
             headers=client.headers,
+            team_id=team_id,
             logger=client.logger,
             retry_handlers=retries_within(deadline),
         )
 
-    def _perform_urllib_http_request_internal(self, url: str, req: Any) -> dict[str, Any]:
-        self.timeout = self.deadline.call_timeout(self.longest_call)
-        return super()._perform_urllib_http_request_internal(url, req)
+    def attempt_timeout(self) -> float:
+        return self.deadline.call_timeout(self.longest_call)
 
 
 class RetryWithin(RetryHandler):

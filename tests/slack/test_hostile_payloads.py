@@ -93,7 +93,9 @@ def handler(slack: SlackStandIn):
 class Requests(SlackSender):
     """SlackSender's requests, kept as (encoding, content) instead of sent, to be mutated."""
 
-    def post(self, body: str, content_type: str, extra_headers=None, url=None) -> BotResponse:
+    def post(
+        self, body: str, content_type: str, extra_headers=None, url=None, signed_at=None
+    ) -> BotResponse:
         if content_type == JSON:
             self.last = ("json", json.loads(body))
         else:
