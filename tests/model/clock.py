@@ -20,13 +20,12 @@ from bot.model import run as run_module
 
 class WorkClock:
     """time for bot.model.run whose CPU time and wall-clock time move together, as on an idle
-    machine, and only when `systems` works: `per_parse` seconds each time it parses a
-    definition, `per_round` seconds each round it computes. At zero it stands still, and no
-    budget ever runs out."""
+    machine, and only when `systems` works: `per_round` seconds each round it computes. At
+    zero it stands still, and no budget ever runs out."""
 
-    def __init__(self, per_parse: float = 0.0, per_round: float = 0.0):
+    def __init__(self, per_round: float = 0.0):
         self.now = 0.0
-        self.per_parse, self.per_round = per_parse, per_round
+        self.per_round = per_round
 
     def thread_time(self) -> float:
         return self.now
@@ -36,14 +35,10 @@ class WorkClock:
 
 
 @contextmanager
-def work_clock(per_parse: float = 0.0, per_round: float = 0.0) -> Iterator[WorkClock]:
+def work_clock(per_round: float = 0.0) -> Iterator[WorkClock]:
     """Run the model layer by a WorkClock until the block ends."""
-    clock = WorkClock(per_parse, per_round)
-    parse, advance = run_module.parse, State.advance
-
-    def timed_parse(*args, **kwargs):
-        clock.now += clock.per_parse
-        return parse(*args, **kwargs)
+    clock = WorkClock(per_round)
+    advance = State.advance
 
     def timed_advance(state):
         clock.now += clock.per_round
@@ -51,7 +46,6 @@ def work_clock(per_parse: float = 0.0, per_round: float = 0.0) -> Iterator[WorkC
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(run_module, "time", clock)
-        patch.setattr(run_module, "parse", timed_parse)
         patch.setattr(State, "advance", timed_advance)
         yield clock
 

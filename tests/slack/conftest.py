@@ -19,8 +19,9 @@ CHANNELS = {"C1": True, "C2": False, "G1": True, "D1": False}
 
 def bot_env(standin: SlackStandIn) -> dict[str, str]:
     # Runs here are checked against `systems`' whole run, and a 1,000-round run of 200 stocks
-    # takes a fifth of the 1 s default budget: a loaded machine could cut it short. The budget
-    # itself is tested with a clock the test controls (tests/model/test_limits.py).
+    # takes a fifth of the 1 s default budget here: a slower machine, or one so loaded that the
+    # 3 s wall-clock backstop passes, could cut it short. The budget itself is tested with
+    # clocks the test controls (tests/model/test_limits.py).
     return {
         **standin.bot_settings(SIGNING_SECRET),
         "LOG_LEVEL": "INFO",
