@@ -16,9 +16,10 @@ from bot.model.scenario_syntax import COMPARISONS, Goal, Seek, ValueRange, read_
 from bot.model.seek import SeekOutcome, SeekResult, seek_definition
 from bot.model.source import stock_names
 
+from .clock import work_clock
 from .models import valid_models
 from .oracle import assert_same_as_systems, exact, systems_run
-from .scenario_oracle import edited, round_clock, systems_builds, systems_with
+from .scenario_oracle import edited, systems_builds, systems_with
 
 FUNNEL = """\
 Recruiters(2)
@@ -123,7 +124,7 @@ def test_a_run_that_ends_before_the_goals_round_stops_the_search():
 def test_a_seek_fits_one_runs_budget():
     # 0.1 s a round, 3 rounds a run, a 1 s budget: three runs take 0.9 s and the fourth
     # stops after its round 2, before the goal's round.
-    with round_clock(per_round=0.1):
+    with work_clock(per_round=0.1):
         result = seek_definition(
             FUNNEL, read_seek("Recruiters: Hires >= 5"), 3, limits=Limits(time_budget_seconds=1)
         )

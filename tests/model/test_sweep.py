@@ -12,9 +12,10 @@ from bot.model import run as run_module
 from bot.model.scenario_syntax import Sweep, read_value_set
 from bot.model.scenarios import sweep_definition
 
+from .clock import work_clock
 from .models import valid_models
 from .oracle import assert_same_as_systems, exact_rows, systems_run
-from .scenario_oracle import edited, round_clock, systems_builds, systems_with
+from .scenario_oracle import edited, systems_builds, systems_with
 
 FUNNEL = """\
 Recruiters(2)
@@ -103,7 +104,7 @@ def test_the_model_is_parsed_once(monkeypatch):
 def test_a_sweep_fits_one_runs_budget():
     # 0.1 s a round and a 1 s budget: three 3-round scenarios take 0.9 s; the fourth is
     # stopped after its round 2 (the clock reads 1.1 s before round 3), the fifth never runs.
-    with round_clock(per_round=0.1):
+    with work_clock(per_round=0.1):
         result = sweep_definition(
             FUNNEL, Sweep("Recruiters", (1, 2, 3, 4, 5)), 3, limits=Limits(time_budget_seconds=1)
         )
@@ -123,7 +124,7 @@ def test_a_sweep_fits_one_runs_budget():
 
 
 def test_a_budget_spent_on_parsing_still_shows_the_first_scenario_started():
-    with round_clock(per_round=2.0):
+    with work_clock(per_round=2.0):
         result = sweep_definition(
             FUNNEL, Sweep("Recruiters", (1, 2)), 3, limits=Limits(time_budget_seconds=1)
         )
