@@ -187,7 +187,22 @@ def rss_kb(pid: int) -> int | None:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of `pid` so far (from /proc/<pid>/stat)."""
+    """CPU time of `pid` so far, all its threads: from its CPU-time clock, to the nanosecond
+    (Linux lets a process read another's), else from /proc/<pid>/stat in clock ticks (10 ms,
+    too coarse for a request of a millisecond unless thousands are summed)."""
+    try:
+        return time.clock_gettime(_process_cpu_clock(pid))
+    except OSError:
+        return _ticked_cpu_seconds(pid)
+
+
+def _process_cpu_clock(pid: int) -> int:
+    """Linux's clock id for a process's CPU time (CPUCLOCK_SCHED, whole process), as glibc's
+    clock_getcpuclockid makes it: the bitwise inverse of the pid, shifted, and the clock kind."""
+    return (~pid << 3) | 2
+
+
+def _ticked_cpu_seconds(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:

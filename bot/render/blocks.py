@@ -23,6 +23,7 @@ CONTEXT_MAX_ELEMENTS = 10
 TEXT_CHUNK = 2900
 COMPARISON_MAX_ROWS = 30
 FALLBACK_TEXT_CHARS = 3000
+BUTTON_VALUE_CHARS = 2000  # Slack's limit on a button's value
 
 ACTION_MORE_ROUNDS = "sysbot_more_rounds"
 ACTION_EDIT = "sysbot_edit_rerun"
@@ -246,11 +247,20 @@ def _buttons(result: RunResult, max_rounds: int) -> dict:
     buttons = [
         button(f"More rounds ({more})", ACTION_MORE_ROUNDS, json.dumps({"rounds": more})),
         button("Edit & rerun", ACTION_EDIT, json.dumps({"rounds": result.rounds})),
-        button("CSV", ACTION_CSV, json.dumps({"rounds": result.rounds})),
+        button("CSV", ACTION_CSV, _carried_run(result)),
     ]
     if result.rounds >= max_rounds:
         buttons = buttons[1:]
     return {"type": "actions", "elements": buttons}
+
+
+def _carried_run(result: RunResult) -> str:
+    """The CSV button's value: the run's rounds and, when it fits, its definition, so that a
+    click needs no look at the thread (bot/slack/clicked_run.py). The other buttons read it:
+    More rounds for the snapshot its comparison needs, Edit & rerun to learn, before the editor
+    opens, that the bot can't post in the channel."""
+    carried = json.dumps({"rounds": result.rounds, "definition": result.definition})
+    return carried if len(carried) <= BUTTON_VALUE_CHARS else json.dumps({"rounds": result.rounds})
 
 
 def _plain_table(result: RunResult) -> str:
