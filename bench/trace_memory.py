@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[0] = str(REPO)
 
 from bench.profile_request import KINDS, TestClientSender, scenes  # noqa: E402
-from bench.workload import SIGNING_SECRET, new_standin, slack_settings  # noqa: E402
+from bench.workload import new_standin, slack_settings  # noqa: E402
 
 MIX = [kind for kind in KINDS if kind != "edit_button"]  # a view can't be opened twice
 STANDIN_RESET_EVERY = 200  # keeps the stand-in's channel, and its memory, small
