@@ -82,6 +82,12 @@ def served(
         "slack_events": servers.start("slack_events", servers.MAIN_SOURCE, env, logs / "slack.log"),
         "run_model": servers.start("run_model", servers.MAIN_SOURCE, env, logs / "api.log"),
         "hello": servers.start("hello", servers.HELLO_SOURCE, env, logs / "hello.log"),
+        "hello_waiting": servers.start(
+            "hello_waiting",
+            servers.HELLO_SOURCE,
+            {**env, "BENCH_WAIT_SECONDS": str(round_trip_ms / 1000)},
+            logs / "hello_waiting.log",
+        ),
     }
     try:
         return _measure_served(standin, plan, running, round_trip_ms, figures)
@@ -99,7 +105,9 @@ def _measure_served(
     pool = Pool()
     slack_port, api_port = running["slack_events"].port, running["run_model"].port
     sender = BenchSender(standin, slack_port, SIGNING_SECRET, pool)
-    target = Target(standin, pool, sender, api_port, running["hello"].port)
+    target = Target(
+        standin, pool, sender, api_port, running["hello"].port, running["hello_waiting"].port
+    )
     journeys.check(target)
     memory.warm_up(target)
     readings["warm"] = memory.snapshot(running)

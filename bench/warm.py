@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bench.journeys import HELLO, JOURNEYS, TARGETS_ROUND_TRIP_MS, Journey
+from bench.journeys import HELLO, HELLO_WAITING, JOURNEYS, TARGETS_ROUND_TRIP_MS, Journey
 from bench.report import INFO, MISS, PASS, Row
 from bench.servers import Server
 from bench.stats import median_p99, ratio, summary
@@ -113,7 +113,7 @@ def batch(target: Target, journey: Journey, server: Server, size: int, tally: Ta
 
 def measure(target: Target, running: dict[str, Server], count: int) -> dict[str, Tally]:
     """`count` timed requests of every journey and of the hello-world, in interleaved batches."""
-    journeys = [HELLO, *JOURNEYS]
+    journeys = [HELLO, HELLO_WAITING, *JOURNEYS]
     tallies = {journey.name: Tally() for journey in journeys}
     done = 0
     while done < count:
@@ -133,7 +133,7 @@ def journey_rows(
     baseline = f"hello-world: CPU {hello.cpu_ms():.2f} ms · answer {median_p99(hello_figures)}"
     rows = [
         journey_row(journey, tallies[journey.name], hello, baseline, round_trip_ms)
-        for journey in JOURNEYS
+        for journey in [HELLO_WAITING, *JOURNEYS]
     ]
     slack = [tallies[journey.name] for journey in JOURNEYS if journey.server == "slack_events"]
     return [*rows, connections_row(slack)]

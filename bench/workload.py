@@ -104,6 +104,7 @@ class Target:
     slack: BenchSender
     api_port: int
     hello_port: int
+    hello_waiting_port: int | None = None
 
 
 Kind = Callable[[Target], Sample]
@@ -140,6 +141,13 @@ def api(target: Target) -> Sample:
 def hello(target: Target) -> Sample:
     """The same JSON body as the API call, to a function that ignores it."""
     reply = target.pool.request(target.hello_port, "POST", api_body(), JSON_HEADERS)
+    return Sample(reply.status, reply.elapsed, reply.body.decode())
+
+
+def hello_waiting(target: Target) -> Sample:
+    """As `hello`, to the hello-world that waits a round trip before answering."""
+    assert target.hello_waiting_port is not None
+    reply = target.pool.request(target.hello_waiting_port, "POST", api_body(), JSON_HEADERS)
     return Sample(reply.status, reply.elapsed, reply.body.decode())
 
 
