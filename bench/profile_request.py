@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import pstats
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[0] = str(REPO)
 
+from bench.servers import adopt_server_environment  # noqa: E402
 from bench.workload import (  # noqa: E402
     CHANNEL,
     COMMAND_ROUNDS,
@@ -96,8 +96,7 @@ def main() -> int:
     args = parser.parse_args()
 
     with new_standin() as standin:  # over TLS, as the benchmark's servers meet it
-        os.environ.update(slack_settings(standin))
-        os.environ["SYSBOT_SLACK_DEADLINE_SECONDS"] = "30"
+        adopt_server_environment({**slack_settings(standin), "SYSBOT_SLACK_DEADLINE_SECONDS": "30"})
         import functions_framework
 
         slack = functions_framework.create_app("slack_events", str(REPO / "main.py"))

@@ -31,11 +31,32 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# The caller's TLS trust settings are not passed on: servers trust what they trust in production
+# (the system's CAs) and the stand-in through the SSL_CERT_DIR the benchmark sets. Some machines
+# set SSL_CERT_FILE for every tool; the bot would then load that whole bundle, as nothing makes
+# it do in production.
+NOT_PASSED_ON = ("SSL_CERT_FILE", "SSL_CERT_DIR")
+
+
+def server_environment(extra: dict[str, str]) -> dict[str, str]:
+    """Ours, without the trust settings, and `extra`."""
+    inherited = {name: value for name, value in os.environ.items() if name not in NOT_PASSED_ON}
+    return {**inherited, **extra}
+
+
+def adopt_server_environment(extra: dict[str, str]) -> None:
+    """Make this process's environment a server's, to serve requests in it."""
+    environment = server_environment(extra)
+    os.environ.clear()
+    os.environ.update(environment)
+
+
 def child_env(
     extra: dict[str, str] | None = None, pycache: Path = PYCACHE, write: bool = True
 ) -> dict[str, str]:
-    """The environment for a child Python: ours, `extra`, and a bytecode cache at `pycache`."""
-    env = {**os.environ, **(extra or {}), "PYTHONPYCACHEPREFIX": str(pycache)}
+    """The environment for a child Python: ours (see NOT_PASSED_ON), `extra`, and a bytecode
+    cache at `pycache`."""
+    env = {**server_environment(extra or {}), "PYTHONPYCACHEPREFIX": str(pycache)}
     if write:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
     else:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
 import tracemalloc
 from pathlib import Path
@@ -19,6 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[0] = str(REPO)
 
 from bench.profile_request import KINDS, TestClientSender, scenes  # noqa: E402
+from bench.servers import adopt_server_environment  # noqa: E402
 from bench.workload import new_standin, slack_settings  # noqa: E402
 
 MIX = [kind for kind in KINDS if kind != "edit_button"]  # a view can't be opened twice
@@ -38,8 +38,7 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args()
     with new_standin() as standin:
-        os.environ.update(slack_settings(standin))
-        os.environ["SYSBOT_SLACK_DEADLINE_SECONDS"] = "30"
+        adopt_server_environment({**slack_settings(standin), "SYSBOT_SLACK_DEADLINE_SECONDS": "30"})
         import functions_framework
 
         slack = functions_framework.create_app("slack_events", str(REPO / "main.py"))
