@@ -273,9 +273,14 @@ class SlackSender:
 
     def submit_view_values(self, view: dict, values: dict, user: str = USER) -> BotResponse:
         """Submit a modal with ``view.state.values`` given as Slack fills it:
-        ``{block_id: {action_id: {"type": ..., "value": ...}}}`` (the local page's forms). A
-        conversations_select with ``response_url_enabled`` brings a response_url for the
-        conversation picked, as Slack's ``response_urls``."""
+        ``{block_id: {action_id: {"type": ..., "value": ...}}}`` (the local page's forms)."""
+        payload = self.view_submission_payload(view, values, user)
+        return self.form({"payload": json.dumps(payload)})
+
+    def view_submission_payload(self, view: dict, values: dict, user: str = USER) -> dict:
+        """The ``view_submission`` payload. A conversations_select with
+        ``response_url_enabled`` brings a response_url for the conversation picked, as Slack's
+        ``response_urls``."""
         payload = {
             "type": "view_submission",
             "team": {"id": TEAM_ID},
@@ -288,7 +293,18 @@ class SlackSender:
         response_urls = self._response_urls(view, values, user)
         if response_urls:
             payload["response_urls"] = response_urls
-        return self.form({"payload": json.dumps(payload)})
+        return payload
+
+    @staticmethod
+    def editor_values(definition: str, rounds: str | None, conversation: str | None) -> dict:
+        """The editor's ``state.values`` with its conversation picker set to ``conversation``."""
+        return {
+            "definition": {"value": {"type": "plain_text_input", "value": definition}},
+            "rounds": {"value": {"type": "number_input", "value": rounds}},
+            "conversation": {
+                "value": {"type": "conversations_select", "selected_conversation": conversation}
+            },
+        }
 
     def submit_editor(
         self,
@@ -299,13 +315,7 @@ class SlackSender:
         user: str = USER,
     ) -> BotResponse:
         """Submit the editor with its conversation picker set to ``conversation``."""
-        values = {
-            "definition": {"value": {"type": "plain_text_input", "value": definition}},
-            "rounds": {"value": {"type": "number_input", "value": rounds}},
-            "conversation": {
-                "value": {"type": "conversations_select", "selected_conversation": conversation}
-            },
-        }
+        values = self.editor_values(definition, rounds, conversation)
         return self.submit_view_values(view, values, user)
 
     def _response_urls(self, view: dict, values: dict, user: str) -> list[dict]:
@@ -331,8 +341,15 @@ class SlackSender:
     def message_shortcut(
         self, callback_id: str, channel: str, message: dict, user: str = USER
     ) -> BotResponse:
-        """Choose a shortcut on a message's "More actions" menu: a ``message_action`` payload."""
-        payload = {
+        """Choose a shortcut on a message's "More actions" menu."""
+        payload = self.message_shortcut_payload(callback_id, channel, message, user)
+        return self.form({"payload": json.dumps(payload)})
+
+    def message_shortcut_payload(
+        self, callback_id: str, channel: str, message: dict, user: str = USER
+    ) -> dict:
+        """The ``message_action`` payload of a message shortcut chosen on ``message``."""
+        return {
             "type": "message_action",
             "token": "legacy",
             "action_ts": f"{time.time():.6f}",
@@ -347,7 +364,6 @@ class SlackSender:
             "message_ts": message["ts"],
             "message": {k: v for k, v in message.items() if k != "metadata"},
         }
-        return self.form({"payload": json.dumps(payload)})
 
     def global_shortcut(self, callback_id: str, user: str = USER) -> BotResponse:
         """Choose a shortcut in the shortcuts menu: a ``shortcut`` payload, with no channel."""

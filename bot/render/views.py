@@ -129,7 +129,8 @@ def no_model_in_message() -> dict:
     """The "Run as model" shortcut's answer, to its user only, for a message with no model."""
     text = (
         "I couldn't find a model in that message. A model is one stock or flow per line, "
-        "like this, optionally in a ```systems code block:"
+        "like this; in a ```systems code block I run it even when a line has a mistake, "
+        "and point at it:"
     )
     example = "[Candidates] > Screens @ 25\nScreens > Onsites @ 0.5"
     return {"text": f"{text}\n{example}", "blocks": [section(text), *preformatted(example)]}
