@@ -130,7 +130,7 @@ class PageSession:
         return outcome
 
     def run_as_model(self, channel: str, ts: str) -> Outcome:
-        """"Run as model" on a message's menu: Slack sends the shortcut wherever the message
+        """ "Run as model" on a message's menu: Slack sends the shortcut wherever the message
         is, the bot's channels or not."""
         message = self._message(channel, ts)
         outcome = Outcome()
@@ -138,7 +138,7 @@ class PageSession:
         return outcome
 
     def new_model(self) -> Outcome:
-        """"New model" in the shortcuts menu: a global shortcut, which names no conversation."""
+        """ "New model" in the shortcuts menu: a global shortcut, which names no conversation."""
         outcome = Outcome()
         outcome.add(self.sender.global_shortcut(NEW_MODEL))
         return outcome
