@@ -13,10 +13,10 @@ retry learns that the first delivery finished.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_bolt import Complete, Fail
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.chat.reader import read_request
@@ -27,6 +27,7 @@ from bot.render.text import error_text
 from bot.slack.answering.answer import ModelRun, RunAnswer
 from bot.slack.answering.exactly_once import Answered, delete_own, handled_once, older
 from bot.slack.answering.reply import Reply, is_not_a_member, send_reply
+from bot.slack.answering.user_message import is_ts
 from bot.slack.context import SlackRequest
 from bot.slack.stored import stored_run
 
@@ -52,9 +53,10 @@ class StepRun:
 
     @classmethod
     def of(cls, event: dict, inputs: dict) -> StepRun | None:
-        """None when the event lacks what Slack always sends."""
+        """None when the event lacks what Slack always sends (the bot passes the ts back to
+        Slack, and keeps it in its post's metadata)."""
         execution_id, event_ts = event.get("function_execution_id"), event.get("event_ts")
-        if not (isinstance(execution_id, str) and isinstance(event_ts, str)):
+        if not (isinstance(execution_id, str) and execution_id and is_ts(event_ts)):
             return None
         model, channel = inputs.get("model"), inputs.get("channel")
         return cls(
@@ -80,7 +82,7 @@ def _run_once(request: SlackRequest, step: StepRun, complete: Complete, fail: Fa
     if step.channel is None:
         return _finish(lambda: complete(outputs=step_outputs(answer.result)), Outcome.OK)
     try:
-        posted = _post_once(request, step, answer)
+        posted = _post_once(request, step.channel, step.event_ts, answer)
     except SlackApiError as error:
         if not is_not_a_member(error):
             raise
@@ -98,17 +100,15 @@ def _run(request: SlackRequest, step: StepRun) -> RunAnswer:
     return run.run(lambda: request.run_limits)
 
 
-def _post_once(request: SlackRequest, step: StepRun, answer: RunAnswer) -> str | None:
-    """The ts of the step's post in its channel: posted now, or found there from an earlier
+def _post_once(request: SlackRequest, channel: str, event_ts: str, answer: RunAnswer) -> str | None:
+    """The ts of the step's post in `channel`: posted now, or found there from an earlier
     delivery; None when another instance posted it at the same moment (it completes it)."""
-    channel = step.channel
-    assert channel is not None
     checked = not request.first_delivery or request.deadline.may_be_late()
-    if checked and (earlier := _posts_for(request, channel, step.event_ts)):
+    if checked and (earlier := _posts_for(request, channel, event_ts)):
         return earlier[0]
-    reply = Reply(answer, channel, source_ts=step.event_ts)
+    reply = Reply(answer, channel, source_ts=event_ts)
     posted = send_reply(request.client, reply, request.limits.max_rounds)
-    if checked and any(older(ts, posted) for ts in _posts_for(request, channel, step.event_ts)):
+    if checked and any(older(ts, posted) for ts in _posts_for(request, channel, event_ts)):
         delete_own(request.client, channel, [posted])
         return None
     return posted
@@ -116,9 +116,9 @@ def _post_once(request: SlackRequest, step: StepRun, answer: RunAnswer) -> str |
 
 def _posts_for(request: SlackRequest, channel: str, event_ts: str) -> list[str]:
     """The bot's posts for the execution started at `event_ts`, oldest first: they come after it,
-    within minutes (Slack's last retry comes 5 minutes after the first delivery)."""
-    client: WebClient = request.client
-    answer = client.conversations_history(
+    within minutes (Slack's last retry comes 5 minutes after the first delivery), so one page of
+    the channel's newest messages holds them unless 200 others came in those minutes."""
+    answer = request.client.conversations_history(
         channel=channel, oldest=event_ts, include_all_metadata=True, limit=PAGE_SIZE
     )
     runs = [stored_run(message, request.bot_id) for message in answer.get("messages") or []]
@@ -126,7 +126,7 @@ def _posts_for(request: SlackRequest, channel: str, event_ts: str) -> list[str]:
     return sorted(posts, key=lambda ts: (float(ts), ts))
 
 
-def _finish(send, outcome: Outcome) -> Answered:
+def _finish(send: Callable[[], object], outcome: Outcome) -> Answered:
     """Complete or fail the execution; one already completed is a retry's duplicate."""
     try:
         send()
