@@ -198,6 +198,7 @@ def test_cli_fills_every_request_url(validate):
     assert _request_urls(manifest) == [URL, URL, URL]
     assert PLACEHOLDER_HOST not in done.stdout
     assert "JSON" in done.stderr
+    assert "org-ready" in done.stderr and "paid plan" in done.stderr
 
 
 def test_cli_yaml_is_the_same_manifest():
