@@ -32,12 +32,13 @@ def _run(ack: Ack, body: dict, view: dict, respond: Respond, request: SlackReque
         ack(response_action="errors", errors={DEFINITION_BLOCK: error_text(error)[:1900]})
         return Outcome.MODEL_ERROR
     ack()
-    place = _place(view)
+    picked = _picked_conversation(view)  # the "New model" editor asks where to post
+    place = {"channel": picked} if picked else _place(view)
     heading = f"<@{body['user']['id']}> ran a model from the editor"
     answer = _with_comparison(request, place, result, heading)
     user, max_rounds = body["user"]["id"], request.limits.max_rounds
-    if place.get("picked"):  # the conversation picker's choice ("New model"): as /model posts
-        post_in_channel(request.client, respond, place["channel"], answer, max_rounds)
+    if picked:  # posted as /model posts, through the picker's response_url where need be
+        post_in_channel(request.client, respond, picked, answer, max_rounds)
     else:
         _post(request.client, user, place, answer, max_rounds)
     return Outcome.RERUN if answer.rerun else Outcome.OK
@@ -51,10 +52,6 @@ def _form_values(view: dict) -> tuple[str, int | None]:
 
 
 def _place(view: dict) -> dict:
-    """Where the run goes: the conversation picked in the editor, else where it was opened."""
-    picked = _picked_conversation(view)
-    if picked is not None:
-        return {"channel": picked, "picked": "yes"}
     try:
         place = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
