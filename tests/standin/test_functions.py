@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.manifest import load_manifest
 from slack_standin import SlackStandIn
@@ -127,3 +128,19 @@ def test_history_lists_top_level_messages_newest_first_within_the_range(standin,
     everything = client.conversations_history(channel="C1")["messages"]
     assert [m["ts"] for m in everything] == [third, second, first]
     assert error_of(lambda: client.conversations_history(channel="C2")) == "not_in_channel"
+
+
+# slack_sdk wrappers, and the Web API methods each calls.
+WRAPPERS = {"files_upload_v2": ["files.getUploadURLExternal", "files.completeUploadExternal"]}
+
+
+def test_the_stand_in_answers_every_method_the_bot_calls(client: WebClient) -> None:
+    from tests.test_manifest import web_api_methods_used
+
+    for name in web_api_methods_used():
+        for method in WRAPPERS.get(name, [name.replace("_", ".", 1)]):
+            # Called with no arguments: answered, or refused for them, never as unknown.
+            try:
+                client.api_call(method, json={})
+            except SlackApiError as error:
+                assert error.response["error"] != "unknown_method", method
