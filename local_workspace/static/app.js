@@ -128,7 +128,7 @@ function channelNote(channel) {
   if (channel.bot_is_member) {
     return "sysbot is in this channel: /model, @sysbot, fenced ```systems blocks and thread replies work.";
   }
-  return "sysbot is not in this channel, so it sees only /model here (Slack sends it nothing else).";
+  return "sysbot is not in this channel, so it sees only /model and its shortcuts here (Slack sends it nothing else).";
 }
 
 function renderThread() {
