@@ -141,7 +141,7 @@ def sweep_comparison(
             lines.append(f"{label}: new in this sweep.")
         else:
             lines.append(f"{label}: {_final_changes(scenario.result, earlier)}")
-    gone = [v for v in before if _matching(dict.fromkeys(result.sweep.values), v) is None]
+    gone = [v for v in before if not any(_same(v, now) for now in result.sweep.values)]
     if gone:
         labels = ", ".join(f"`{scenario_label(stock, value)}`" for value in gone)
         lines.append(f"Not in this sweep: {labels}.")
@@ -150,10 +150,11 @@ def sweep_comparison(
 
 def _matching(values: Mapping[Value, object], value: Value):
     """The entry for `value`, telling 1 from 1.0 as the runs do (`systems` keeps ints whole)."""
-    for key, entry in values.items():
-        if key == value and type(key) is type(value):
-            return entry
-    return None
+    return next((entry for key, entry in values.items() if _same(key, value)), None)
+
+
+def _same(value: Value, other: Value) -> bool:
+    return value == other and type(value) is type(other)
 
 
 MAX_CHANGES_LISTED = 3
