@@ -98,7 +98,8 @@ def sweep_warnings(result: SweepResult) -> list[str]:
 def most_changed_stock(result: SweepResult) -> str | None:
     """The visible stock (other than the swept one, unless it is the only one) whose value at
     the last round every scenario reached spreads most across the scenarios, relative to its
-    size; the first in model order on a tie. None when no scenario ran or nothing is visible."""
+    size; the last in model order on a tie (the later stocks of a funnel are its outcomes, as
+    in the summary). None when no scenario ran or nothing is visible."""
     ran = _ran(result)
     stocks = ran[0].result.stocks if ran else []
     others = [name for name in stocks if name != result.sweep.stock] or stocks
@@ -109,7 +110,7 @@ def most_changed_stock(result: SweepResult) -> str | None:
         name: [scenario.result.rows[round_number][stocks.index(name) + 1] for scenario in ran]
         for name in others
     }
-    return max(others, key=lambda name: _relative_spread(values[name]))
+    return max(reversed(others), key=lambda name: _relative_spread(values[name]))
 
 
 def _relative_spread(values: list) -> float:

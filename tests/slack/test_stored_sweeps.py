@@ -71,7 +71,6 @@ def test_finals_too_large_for_the_metadata_are_left_out():
         {"overrides": {"a": 1}, "sweep": {"stock": "R", "values": ["1"]}},
         {"overrides": {}, "sweep": ["R"]},
         {"overrides": {}, "sweep": {"stock": "R", "values": ["1", "x"]}},
-        {"overrides": {}, "sweep": {"stock": "R", "values": ["1", "2"]}, "finals": {"rows": 3}},
         {"overrides": {}, "seek": "Recruiters Hires >= 5"},
         {"overrides": {}, "seek": "Recruiters: Hires >= 5", "found": 3},
     ],
@@ -79,4 +78,11 @@ def test_finals_too_large_for_the_metadata_are_left_out():
 def test_malformed_metadata_is_no_sweep_or_seek(many):
     payload = {"v": 1, "rounds": 5, "definition": FUNNEL, "stored": True, "many": many}
     back = _read_back({"event_type": "sysbot_run", "event_payload": payload})
-    assert back.many is None or back.many.finals is None
+    assert back.many is None and back.rerunnable  # a run of the definition, as it says
+
+
+def test_malformed_finals_leave_the_sweep_without_a_comparison():
+    many = {"overrides": {}, "sweep": {"stock": "R", "values": ["1", "2"]}, "finals": {"rows": 3}}
+    payload = {"v": 1, "rounds": 5, "definition": FUNNEL, "stored": True, "many": many}
+    back = _read_back({"event_type": "sysbot_run", "event_payload": payload})
+    assert back.many == StoredMany(Sweep("R", (1, 2)), {})
