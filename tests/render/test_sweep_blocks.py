@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.model import Limits
 from bot.model.scenario_syntax import Sweep, read_seek
 from bot.model.scenarios import sweep_definition
 from bot.model.seek import seek_definition
@@ -12,6 +13,7 @@ from bot.render.blocks import Fallback, seek_message, sweep_chart, sweep_message
 from bot.render.text import most_changed_stock, sweep_comparison
 from slack_standin.blockkit import BlockChecker
 
+from ..model.clock import work_clock
 from ..slack.expect import block_texts
 
 FUNNEL = """\
@@ -91,3 +93,30 @@ def test_a_seek_without_an_answer_shows_the_values_tried(fallback):
     assert _problems(message) == []
     text = block_texts(message["blocks"])
     assert "holds for no value" in text and "4 runs, searching 0 to 3" in text
+
+
+def test_a_sweep_stopped_by_the_budget_says_how_many_scenarios_ran_and_shows_them():
+    # 0.1 s a round and a 1 s budget: the fourth 3-round scenario is cut, the fifth never runs
+    with work_clock(per_round=0.1):
+        result = sweep_definition(
+            FUNNEL, Sweep("Recruiters", (1, 2, 3, 4, 5)), 3, limits=Limits(time_budget_seconds=1)
+        )
+    message = sweep_message(result)
+    assert message["blocks"][0]["text"]["text"].startswith("*4 of 5 scenarios of `Recruiters`*")
+    rows = next(b for b in message["blocks"] if b["type"] == "table")["rows"]
+    assert [row[0]["text"] for row in rows[1:]] == [f"Recruiters={v}" for v in (1, 2, 3, 4)]
+    assert "Stopped after 4 of 5 scenarios" in block_texts(message["blocks"])
+
+
+def test_a_seek_stopped_by_the_budget_says_how_many_runs_and_shows_them():
+    with work_clock(per_round=0.1):
+        result = seek_definition(
+            FUNNEL,
+            read_seek("Recruiters: Hires >= 50 at round 4"),
+            limits=Limits(time_budget_seconds=1),
+        )
+    message = seek_message(result)
+    text = block_texts(message["blocks"])
+    assert f"The search stopped after {result.runs} runs" in text
+    rows = next(b for b in message["blocks"] if b["type"] == "table")["rows"]
+    assert len(rows) == 1 + result.runs
