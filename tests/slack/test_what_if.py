@@ -7,7 +7,7 @@ import csv
 import io
 
 from bot.model.scenario_syntax import scenario_label
-from bot.render.blocks import ACTION_CSV, ACTION_MORE_ROUNDS
+from bot.render.blocks import ACTION_CSV, ACTION_EDIT, ACTION_MORE_ROUNDS
 from bot.render.numbers import display_number
 from slack_standin.blockkit import BlockChecker
 from tests.model.scenario_oracle import edited, systems_with
@@ -105,6 +105,20 @@ def test_more_rounds_on_a_sweep_reruns_the_sweep(slack):
     assert "Compared with the sweep before" in block_texts(rerun["blocks"])
 
 
+def test_edit_and_rerun_on_a_sweep_reruns_the_sweep_with_the_edited_model(slack):
+    slack.command(f"Recruiters=1..3 rounds=10\n```\n{FUNNEL}\n```")
+    [message] = slack.standin.messages("C1")
+    slack.click("C1", message, ACTION_EDIT)
+    [view] = slack.standin.views
+
+    changed = FUNNEL.replace("Recruiters * 5", "Recruiters * 10")
+    slack.submit_view(view, changed, "12")
+
+    [rerun] = bot_replies(slack.standin, "C1", message["ts"])
+    assert_sweep(rerun, [1, 2, 3], 12, changed)
+    assert "ran a model from the editor" in block_texts(rerun["blocks"])
+
+
 def test_a_seek_from_the_command(slack):
     slack.command(f"{GOAL}\n```\n{FUNNEL}\n```")
 
@@ -162,6 +176,17 @@ def test_a_seek_from_a_mention(slack):
 
     [reply] = bot_replies(slack.standin, "C1", message["ts"])
     assert_found(reply, 3, 2)
+
+
+def test_editing_a_mention_reruns_its_sweep_in_place(slack):
+    message = slack.user_message(f"<@UBOT> Recruiters=1..3 rounds=20\n```\n{FUNNEL}\n```")
+    slack.event(slack.as_mention(message))
+
+    slack.edit("C1", message["ts"], f"<@UBOT> Recruiters=2,4 rounds=20\n```\n{FUNNEL}\n```")
+
+    [reply] = bot_replies(slack.standin, "C1", message["ts"])
+    assert_sweep(reply, [2, 4], 20)
+    assert "Updated after your edit" in block_texts(reply["blocks"])
 
 
 # --- thread replies ------------------------------------------------------------------------------
