@@ -264,7 +264,9 @@ def run_metadata(
     """Metadata for a reply; `source_ts` is the user message it answers, for deduplication;
     `result` the run it shows, kept for the comparison a rerun makes; `many` the sweep or seek
     it shows."""
-    stored = definition if len(definition) <= METADATA_DEFINITION_LIMIT else None
+    # A sweep's or seek's options are kept beside the definition, and count with it.
+    kept = len(definition) + (len(json.dumps(many.overrides)) if many is not None else 0)
+    stored = definition if kept <= METADATA_DEFINITION_LIMIT else None
     payload = {
         "v": METADATA_VERSION,
         "rounds": rounds,

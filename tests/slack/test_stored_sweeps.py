@@ -86,3 +86,13 @@ def test_malformed_finals_leave_the_sweep_without_a_comparison():
     payload = {"v": 1, "rounds": 5, "definition": FUNNEL, "stored": True, "many": many}
     back = _read_back({"event_type": "sysbot_run", "event_payload": payload})
     assert back.many == StoredMany(Sweep("R", (1, 2)), {})
+
+
+def test_options_that_would_make_the_metadata_too_large_keep_nothing_to_rerun():
+    overrides = {f"Stock{index:04d}": "1" for index in range(700)}
+    stored = StoredMany(Sweep("R", (1, 2)), overrides)
+
+    metadata = run_metadata(FUNNEL, 5, many=stored)
+
+    assert len(json.dumps(metadata["event_payload"])) <= PAYLOAD_BYTES
+    assert not _read_back(metadata).rerunnable

@@ -189,6 +189,15 @@ def test_editing_a_mention_reruns_its_sweep_in_place(slack):
     assert "Updated after your edit" in block_texts(reply["blocks"])
 
 
+def test_a_seek_in_a_direct_message(slack):
+    message = slack.user_message(f"{GOAL}\n{FUNNEL}", channel="D1")
+
+    slack.event(message)
+
+    [reply] = bot_replies(slack.standin, "D1", message["ts"])
+    assert_found(reply, 3, 2)
+
+
 # --- thread replies ------------------------------------------------------------------------------
 
 
