@@ -18,6 +18,7 @@ from bot.render.text import (
     error_text,
     most_changed_stock,
     quoted_line,
+    ran_scenarios,
     samples_rows,
     search_note,
     seek_answer,
@@ -129,17 +130,17 @@ def sweep_message(
     notes = _sweep_notes(result, chart, fallback)
     if notes:
         blocks.append(context(notes))
-    first = next((s.result for s in result.scenarios if s.result is not None), None)
-    if first is not None:
-        blocks.append(_buttons(first, max_rounds))
+    ran = ran_scenarios(result)
+    if ran:
+        blocks.append(_buttons(ran[0].result, max_rounds))
     text = f"{heading} " if heading else ""
     return {"text": (text + sweep_summary(result))[:FALLBACK_TEXT_CHARS], "blocks": blocks}
 
 
 def _sweep_rows(result: SweepResult) -> list[list[str]]:
     """A header, then each scenario with the final value of each visible stock that fits."""
-    ran = [scenario.result for scenario in result.scenarios if scenario.result is not None]
-    stocks = (ran[0].stocks if ran else [])[: TABLE_MAX_COLUMNS - 1]
+    ran = ran_scenarios(result)
+    stocks = (ran[0].result.stocks if ran else [])[: TABLE_MAX_COLUMNS - 1]
     rows = [["scenario", *stocks]]
     for scenario in result.scenarios:
         label = scenario_label(result.sweep.stock, scenario.value)
@@ -166,7 +167,7 @@ def sweep_chart(result: SweepResult) -> SweepChart:
     """The stock that changes most across the scenarios, one line per scenario (evenly chosen
     when there are more than a chart holds), to the last round every scenario reached."""
     stock = most_changed_stock(result)
-    ran = [scenario for scenario in result.scenarios if scenario.result is not None]
+    ran = ran_scenarios(result)
     if stock is None:
         return SweepChart(None, None, [], [])
     rounds = chart_rounds(min(len(scenario.result.rows) for scenario in ran) - 1)
@@ -203,8 +204,8 @@ def _sweep_notes(result: SweepResult, chart: SweepChart | None, fallback: Fallba
             f"Left out of the chart: {labels}, where `{_escape(chart.stock)}` reaches infinity, "
             "NaN or numbers too large to draw."
         )
-    first = next((s.result for s in result.scenarios if s.result is not None), None)
-    left_out = first.stocks[TABLE_MAX_COLUMNS - 1 :] if first else []
+    ran = ran_scenarios(result)
+    left_out = ran[0].result.stocks[TABLE_MAX_COLUMNS - 1 :] if ran else []
     if left_out:
         notes.append(f":scissors: Not in the table: {_names(left_out)}. *CSV* has them all.")
     for scenario in result.scenarios:

@@ -37,7 +37,7 @@ def sweep_text(result: SweepResult, number: Callable[[object], str] = str) -> st
     parts += [
         f"{scenario_label(result.sweep.stock, scenario.value)}\n"
         f"{table_text(scenario.result, number)}"
-        for scenario in _ran(result)
+        for scenario in ran_scenarios(result)
     ]
     return "\n\n".join(parts)
 
@@ -45,7 +45,7 @@ def sweep_text(result: SweepResult, number: Callable[[object], str] = str) -> st
 def sweep_summary(result: SweepResult) -> str:
     """One line: how the stock that ends differently (the last such, in model order) goes from
     the first scenario to the last, at the last round they all reached."""
-    ran = _ran(result)
+    ran = ran_scenarios(result)
     if not ran:
         return f"No scenario ran: every value of `{result.sweep.stock}` tried broke the model."
     round_number = min(len(scenario.result.rows) for scenario in ran) - 1
@@ -69,7 +69,7 @@ def sweep_summary(result: SweepResult) -> str:
 
 def finals_text(result: SweepResult, number: Callable[[object], str] = str) -> str:
     """One row per scenario that ran: each visible stock's value in its last round."""
-    ran = _ran(result)
+    ran = ran_scenarios(result)
     header = ["scenario", *(ran[0].result.stocks if ran else [])]
     body = [
         [
@@ -84,7 +84,7 @@ def finals_text(result: SweepResult, number: Callable[[object], str] = str) -> s
 def sweep_warnings(result: SweepResult) -> list[str]:
     """Warnings every scenario has, once; then each scenario's own, under its name; then the
     sweep's."""
-    ran = _ran(result)
+    ran = ran_scenarios(result)
     common = [w for w in (ran[0].result.warnings if ran else []) if _in_every(w, ran)]
     own = [
         f"{scenario_label(result.sweep.stock, scenario.value)}: {warning}"
@@ -100,7 +100,7 @@ def most_changed_stock(result: SweepResult) -> str | None:
     the last round every scenario reached spreads most across the scenarios, relative to its
     size; the last in model order on a tie (the later stocks of a funnel are its outcomes, as
     in the summary). None when no scenario ran or nothing is visible."""
-    ran = _ran(result)
+    ran = ran_scenarios(result)
     stocks = ran[0].result.stocks if ran else []
     others = [name for name in stocks if name != result.sweep.stock] or stocks
     if not others:
@@ -178,7 +178,8 @@ def _final_changes(result: RunResult, earlier: Mapping[str, object]) -> str:
     return listed + (f"; and {more} more." if more > 0 else ".")
 
 
-def _ran(result: SweepResult) -> list[Scenario]:
+def ran_scenarios(result: SweepResult) -> list[Scenario]:
+    """The scenarios that ran, leaving out those whose value broke the model."""
     return [scenario for scenario in result.scenarios if scenario.result is not None]
 
 

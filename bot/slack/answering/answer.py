@@ -35,6 +35,7 @@ from bot.render.blocks import (
     sweep_message,
 )
 from bot.render.data import result_csv, sweep_csv
+from bot.render.text import ran_scenarios
 from bot.render.views import help_message
 from bot.slack.stored import StoredMany, StoredRun, run_metadata
 
@@ -222,8 +223,8 @@ class ModelRun:
     def _sweep(self, sweep: Sweep, limits: RunLimits) -> SweepAnswer:
         run_limits = limits()
         result = sweep_definition(self.definition, sweep, self.rounds, self.overrides, run_limits)
-        ran = next((s.result for s in result.scenarios if s.result is not None), None)
-        rounds = ran.rounds if ran else self.rounds or run_limits.default_rounds
+        ran = ran_scenarios(result)
+        rounds = ran[0].result.rounds if ran else self.rounds or run_limits.default_rounds
         kept = self.earlier.many if self.earlier else None
         before = kept.finals if kept and isinstance(kept.many, Sweep) else None
         before = before if kept and kept.many.stock == sweep.stock else None
