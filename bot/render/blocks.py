@@ -111,14 +111,14 @@ def sweep_message(
     a chart of the stock that changes most with one line per scenario, notes and buttons."""
     stock, asked = result.sweep.stock, len(result.sweep.values)
     lead = f"{heading}\n" if heading else ""
-    ran = len(result.scenarios)
-    count = f"{ran} of {asked}" if result.truncated else f"{ran}"
+    done = len(result.scenarios)
+    count = f"{done} of {asked}" if result.truncated else f"{done}"
     title = f"*{count} scenario{'s' if asked != 1 else ''} of `{_escape(stock)}`*"
     blocks = [section(f"{lead}{title} — {_escape(sweep_summary(result))}")]
     if before is not None:
-        blocks += preformatted(
-            "Compared with the sweep before:\n" + "\n".join(sweep_comparison(result, before))
-        )
+        lines = ["*Compared with the sweep before:*"]
+        lines += [_escape(line) for line in sweep_comparison(result, before)]
+        blocks += sections(lines)
     rows = _sweep_rows(result)
     if fallback is Fallback.PLAIN_TABLE:
         blocks += preformatted(_plain(rows, right_from=1))
@@ -562,6 +562,16 @@ def button(label: str, action_id: str, value: str, *, primary: bool = False) -> 
         "value": value,
     }
     return {**element, "style": "primary"} if primary else element
+
+
+def sections(lines: list[str]) -> list[dict]:
+    """Lines of mrkdwn in as few sections as hold them; a line too long for one is clipped."""
+    chunks = [""]
+    for line in (_clip(line, TEXT_CHUNK) for line in lines):
+        if chunks[-1] and len(chunks[-1]) + 1 + len(line) > TEXT_CHUNK:
+            chunks.append("")
+        chunks[-1] += ("\n" if chunks[-1] else "") + line
+    return [section(chunk) for chunk in chunks]
 
 
 def preformatted(text: str) -> list[dict]:

@@ -9,7 +9,7 @@ from bot.model import Limits
 from bot.model.scenario_syntax import Sweep, read_seek
 from bot.model.scenarios import sweep_definition
 from bot.model.seek import seek_definition
-from bot.render.blocks import Fallback, seek_message, sweep_chart, sweep_message
+from bot.render.blocks import Fallback, sections, seek_message, sweep_chart, sweep_message
 from bot.render.text import most_changed_stock, sweep_comparison
 from slack_standin.blockkit import BlockChecker
 
@@ -120,3 +120,11 @@ def test_a_seek_stopped_by_the_budget_says_how_many_runs_and_shows_them():
     assert f"The search stopped after {result.runs} runs" in text
     rows = next(b for b in message["blocks"] if b["type"] == "table")["rows"]
     assert len(rows) == 1 + result.runs
+
+
+def test_a_long_comparison_is_split_into_sections_within_the_limits():
+    lines = [f"`Stock{index}`: " + "x" * 700 for index in range(12)]
+    blocks = sections(lines)
+    assert len(blocks) == 3  # 4 lines of 711 characters to a section
+    assert BlockChecker("message").check_blocks(blocks) == []
+    assert "\n".join(b["text"]["text"] for b in blocks) == "\n".join(lines)
