@@ -51,6 +51,17 @@ def test_a_sweep_in_a_channel(page):  # noqa: F811
     expect(message.get_by_role("button", name="CSV")).to_be_visible()
     shot(page, "01-sweep")
 
+    message.get_by_role("button", name="Reply in thread").click()
+    page.fill("#thread-input", "rounds=30")
+    page.press("#thread-input", "Enter")
+    rerun = page.locator("#thread .message.from-bot").nth(1)  # after the thread's parent
+    expect(rerun).to_contain_text("Compared with the sweep before:")
+    expect(rerun).to_contain_text("Recruiters=1: Hires 18 → 28.")
+    expect(rerun.locator("tbody tr").first.locator("td")).to_have_text(
+        ["Recruiters=1", "1", "5", "2", "28"]
+    )
+    shot(page, "01b-sweep-rerun")
+
 
 def test_a_seek_in_a_channel(page):  # noqa: F811
     message = send_model(page, "/model find Recruiters: Hires >= 50 at round 20")
