@@ -12,7 +12,7 @@ from bot.chat.reader import read_request
 from bot.logs import Outcome
 from bot.model import ModelError
 from bot.render.views import help_message
-from bot.slack.answering.answer import ErrorAnswer, ModelRun, RunAnswer
+from bot.slack.answering.answer import ErrorAnswer, ModelRun, ResultAnswer
 from bot.slack.answering.reply import Reply, is_not_a_member, respond_in_channel, send_reply
 from bot.slack.context import SlackRequest, log_outcome, slack_request
 
@@ -45,7 +45,7 @@ def _answer(ack: Ack, command: dict, respond: Respond, request: SlackRequest) ->
 
 
 def _post_in_channel(
-    client: WebClient, respond: Respond, channel: str, answer: RunAnswer, max_rounds: int
+    client: WebClient, respond: Respond, channel: str, answer: ResultAnswer, max_rounds: int
 ) -> None:
     """Post as the bot (so the thread can be rerun); outside its channels, answer in place."""
     try:
