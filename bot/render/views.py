@@ -33,6 +33,16 @@ SYNTAX = (
 )
 
 
+WHAT_IF = (
+    "*What if*: give a stock several values to run one scenario per value, a *sweep*: "
+    "`Recruiters=1..5`, `Rate=0.1..0.5 step 0.1` or `Recruiters=1,2,4,8` (at most 12, one "
+    "stock). Or *find* the starting value that reaches a goal: "
+    "`find Recruiters: Hires >= 50 at round 20` (also `<=`, `>`, `<`; without `at round`, "
+    "the last round), searching `find Recruiters in 0..100: …` when you give a range. Both "
+    "work in `/model`, mentions and thread replies, and a reply to either reruns it."
+)
+
+
 def help_message(with_editor_button: bool) -> dict:
     blocks = [
         section(
@@ -48,6 +58,7 @@ def help_message(with_editor_button: bool) -> dict:
             "*Run as model* on a message's menu, *New model* in the shortcuts menu, or the "
             "*Run a systems model* step in Workflow Builder."
         ),
+        section(WHAT_IF),
     ]
     if with_editor_button:
         editor = button("Open the editor", ACTION_OPEN_EDITOR, "open", primary=True)
@@ -169,6 +180,11 @@ def home_view() -> dict:
                 "update my answer. The buttons double the rounds, open the editor, or "
                 "upload the full result as CSV.\n*Invite me to the channel* "
                 "(`/invite @sysbot`) so I can see thread replies there."
+            ),
+            section(
+                f"{WHAT_IF} A sweep answers with a row per value and a chart line per value "
+                "(the stock that changes most); a reply to it compares each scenario with "
+                "the sweep before. *CSV* holds every scenario's rounds."
             ),
         ],
     }

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.render.blocks import Fallback
-from bot.slack.answering.answer import Answer, RunAnswer
+from bot.slack.answering.answer import Answer, ResultAnswer
 
 T = TypeVar("T")
 INVALID_BLOCKS = "invalid_blocks"
@@ -63,7 +63,7 @@ def send_reply(client: WebClient, reply: Reply, max_rounds: int) -> str:
 
 
 def post_in_channel(
-    client: WebClient, respond: Respond, channel: str, answer: RunAnswer, max_rounds: int
+    client: WebClient, respond: Respond, channel: str, answer: ResultAnswer, max_rounds: int
 ) -> None:
     """Post as the bot (so the thread can be rerun); outside its channels, answer in place
     through the request's response_url, saying why reruns won't work there."""

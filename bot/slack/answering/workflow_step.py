@@ -36,6 +36,11 @@ NOT_A_MEMBER = (
     "I can't post in the channel this step names because I'm not a member of it. "
     "Add me with /invite @sysbot in that channel, then run the workflow again."
 )
+ONE_RUN_ONLY = "This step runs one model at a time; sweeps and goal seeks don't fit its outputs."
+ONE_RUN_HINT = (
+    "Set one starting value (such as `Hires=10`), or run the sweep or seek in a channel with "
+    "/model."
+)
 # Slack's answers to completing an execution that is already complete.
 ALREADY_COMPLETED = {"function_execution_not_found", "execution_not_in_running_state"}
 PAGE_SIZE = 200
@@ -95,6 +100,8 @@ def _run_once(request: SlackRequest, step: StepRun, complete: Complete, fail: Fa
 
 def _run(request: SlackRequest, step: StepRun) -> RunAnswer:
     asked = read_request(step.model)
+    if asked.many is not None:  # its outputs are one run's: a sweep's would not fit them
+        raise ModelError(ONE_RUN_ONLY, hint=ONE_RUN_HINT)
     rounds = step.rounds if step.rounds is not None else asked.rounds
     run = ModelRun(asked.definition, rounds, asked.overrides, heading=HEADING)
     return run.run(lambda: request.run_limits)

@@ -179,3 +179,12 @@ def test_a_retry_of_a_failed_step_fails_it_once(slack):
     slack.event(event, event_id="EvSTEP4", retry=1)
 
     assert len(slack.standin.calls_to("functions.completeError")) == 1
+
+
+def test_a_sweep_fails_the_step_saying_it_runs_one_model(slack):
+    event, _ = _run(slack, {"model": f"Screens=1..3\n{FUNNEL}", "channel": "C1"})
+
+    execution = _execution(slack, event)
+    assert execution["state"] == "failed"
+    assert "one model at a time" in execution["error"] and "/model" in execution["error"]
+    assert slack.standin.messages("C1") == []
