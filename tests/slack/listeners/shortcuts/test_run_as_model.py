@@ -112,3 +112,12 @@ def test_the_same_shortcut_request_sent_twice_replies_once(slack):
 
     assert first.status_code == again.status_code == 200
     assert len(bot_replies(slack.standin, "C1", message["ts"])) == 1
+
+
+def test_a_sweep_in_the_message_runs_as_a_sweep(slack):
+    message, _ = _run_as_model(slack, f"```\n{FUNNEL}\n```\nScreens=1..3")
+
+    [reply] = bot_replies(slack.standin, "C1", message["ts"])
+    shown = block_texts(reply["blocks"])
+    assert "<@U1> ran this message as a model" in shown
+    assert "Screens=1" in shown and "Screens=3" in shown
