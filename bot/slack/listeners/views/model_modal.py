@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -13,7 +13,7 @@ from bot.chat.rerun import Rerun
 from bot.logs import Outcome
 from bot.model import ModelError, RunResult, run_definition
 from bot.render.text import error_text
-from bot.render.views import DEFINITION_BLOCK, INPUT_ACTION, ROUNDS_BLOCK
+from bot.render.views import CONVERSATION_BLOCK, DEFINITION_BLOCK, INPUT_ACTION, ROUNDS_BLOCK
 from bot.slack.answering.answer import (
     ErrorAnswer,
     ModelRun,
@@ -21,16 +21,18 @@ from bot.slack.answering.answer import (
     RunAnswer,
     changes_since,
 )
-from bot.slack.answering.reply import Reply, is_not_a_member, send_reply
+from bot.slack.answering.reply import Reply, is_not_a_member, post_in_channel, send_reply
 from bot.slack.context import SlackRequest, log_outcome, slack_request
 from bot.slack.thread import Thread
 
 
-def model_modal_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
-    log_outcome(context, _run(ack, body, view, slack_request(context)))
+def model_modal_submitted(
+    ack: Ack, body: dict, view: dict, respond: Respond, context: BoltContext
+) -> None:
+    log_outcome(context, _run(ack, body, view, respond, slack_request(context)))
 
 
-def _run(ack: Ack, body: dict, view: dict, request: SlackRequest) -> Outcome:
+def _run(ack: Ack, body: dict, view: dict, respond: Respond, request: SlackRequest) -> Outcome:
     definition, rounds = _form_values(view)
     try:
         result = run_definition(definition, rounds, None, request.run_limits)
@@ -38,10 +40,15 @@ def _run(ack: Ack, body: dict, view: dict, request: SlackRequest) -> Outcome:
         ack(response_action="errors", errors={DEFINITION_BLOCK: error_text(error)[:1900]})
         return Outcome.MODEL_ERROR
     ack()
-    place = _place(view)
+    picked = _picked_conversation(view)  # the "New model" editor asks where to post
+    place = {"channel": picked} if picked else _place(view)
     heading = f"<@{body['user']['id']}> ran a model from the editor"
     answer = _with_comparison(request, place, result, heading, (definition, rounds))
-    _post(request.client, body["user"]["id"], place, answer, request.limits.max_rounds)
+    user, max_rounds = body["user"]["id"], request.limits.max_rounds
+    if picked:  # posted as /model posts, through the picker's response_url where need be
+        post_in_channel(request.client, respond, picked, answer, max_rounds)
+    else:
+        _post(request.client, user, place, answer, max_rounds)
     return Outcome.RERUN if answer.rerun else Outcome.OK
 
 
@@ -61,6 +68,12 @@ def _place(view: dict) -> dict:
         return {}
     place = {key: value for key, value in place.items() if isinstance(value, str)}
     return place if place.get("channel") else {}  # a thread or a run means nothing without it
+
+
+def _picked_conversation(view: dict) -> str | None:
+    picker = view.get("state", {}).get("values", {}).get(CONVERSATION_BLOCK, {})
+    picked = picker.get(INPUT_ACTION, {}).get("selected_conversation")
+    return picked if isinstance(picked, str) and picked else None
 
 
 def _with_comparison(
