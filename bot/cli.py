@@ -245,7 +245,7 @@ def _add_slack_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _manifest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.manifest import ManifestError, dump_manifest, manifest_for
+    from bot.manifest import CUSTOM_STEP_NOTE, ManifestError, dump_manifest, manifest_for
 
     try:
         text = dump_manifest(manifest_for(args.url, args.socket_mode), as_yaml=args.yaml)
@@ -260,6 +260,7 @@ def _manifest(args: argparse.Namespace, settings: Settings) -> int:
         f"Create New App > From a manifest ({kind} tab)",
         file=sys.stderr,
     )
+    print(f"sysbot manifest: {CUSTOM_STEP_NOTE}", file=sys.stderr)
     return 0
 
 

@@ -55,6 +55,8 @@ class Kind(StrEnum):
     EVENT = "event"  # an event the bot is subscribed to but does not act on
     ACTION = "action"
     VIEW = "view"
+    SHORTCUT = "shortcut"  # the "Run as model" and "New model" shortcuts
+    STEP = "step"  # the Workflow Builder step (a function_executed event)
     SLACK = "slack"  # a Slack request refused before any listener: too large, unreadable, unsigned
     API = "api"
 

@@ -5,6 +5,10 @@ Slack users look for it, and `bot/manifest.yaml` links to it so that it ships in
 `sysbot manifest` then works from a plain `pip install .`, not only from a checkout. The deployed
 functions never read it. The output defaults to JSON, which Slack's "Create app from manifest"
 accepts as well as YAML.
+
+The manifest declares a Workflow Builder step (`functions`), which Slack accepts only from an
+org-ready app whose functions run on its own server: `org_deploy_enabled: true` and
+`function_runtime: remote`, kept in the Socket Mode dev app too (steps run over Socket Mode).
 """
 
 from __future__ import annotations
@@ -21,6 +25,12 @@ import yaml
 MANIFEST_PATH = files("bot") / "manifest.yaml"
 DEV_APP_NAME = "sysbot (dev)"
 DEV_BOT_NAME = "sysbot-dev"
+# What the manifest's Workflow Builder step asks of whoever installs the app.
+CUSTOM_STEP_NOTE = (
+    "the app has a Workflow Builder step, so it is org-ready (org_deploy_enabled): on an "
+    "Enterprise Grid org an Org Admin installs it for the organisation; workflows using the "
+    "step need a paid plan. See docs/entry-points.md."
+)
 
 
 class ManifestError(Exception):

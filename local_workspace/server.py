@@ -81,6 +81,8 @@ ACTIONS: dict[str, Action] = {
         ("channel", "ts", "action_id"),
         lambda s, b: s.click(b["channel"], b["ts"], b["action_id"], bool(b.get("ephemeral"))),
     ),
+    "run_as_model": (("channel", "ts"), lambda s, b: s.run_as_model(b["channel"], b["ts"])),
+    "new_model": ((), lambda s, b: s.new_model()),
     "submit": (("view_id",), lambda s, b: s.submit(b["view_id"], _values(b.get("values")))),
     "close": (("view_id",), lambda s, b: s.close_view(b["view_id"])),
     "home": ((), lambda s, b: s.open_home()),

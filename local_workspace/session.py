@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.slack.listeners.shortcuts import NEW_MODEL, RUN_AS_MODEL
 from slack_standin import BOT_ID, BOT_NAME, BOT_USER_ID, SlackError, SlackStandIn
 from slack_standin.sender import USER, BotResponse, NoSuchButton, SlackSender
 
@@ -24,6 +25,8 @@ SLACKBOT = "USLACKBOT"
 COMMAND = "/model"
 # People type "@sysbot"; Slack stores and delivers mentions as "<@USERID>".
 MENTION = re.compile(rf"(?<![\w<])@{BOT_NAME}\b")
+# Where a select's choice is in view.state.values (a text input's is under "value").
+SELECTED = {"conversations_select": "selected_conversation"}
 
 
 class ActionError(ValueError):
@@ -124,6 +127,20 @@ class PageSession:
                 outcome.add(self.sender.click(channel, self._message(channel, ts), action_id))
         except NoSuchButton:
             raise ActionError("That button is gone.") from None
+        return outcome
+
+    def run_as_model(self, channel: str, ts: str) -> Outcome:
+        """ "Run as model" on a message's menu: Slack sends the shortcut wherever the message
+        is, the bot's channels or not."""
+        message = self._message(channel, ts)
+        outcome = Outcome()
+        outcome.add(self.sender.message_shortcut(RUN_AS_MODEL, channel, message))
+        return outcome
+
+    def new_model(self) -> Outcome:
+        """ "New model" in the shortcuts menu: a global shortcut, which names no conversation."""
+        outcome = Outcome()
+        outcome.add(self.sender.global_shortcut(NEW_MODEL))
         return outcome
 
     def submit(self, view_id: str, values: dict[str, dict[str, str | None]]) -> Outcome:
@@ -243,7 +260,8 @@ def _form_state(view: dict[str, Any], values: dict[str, dict[str, str | None]]) 
         typed = (values.get(block.get("block_id", "")) or {}).get(element["action_id"])
         # Slack sends null, not "", for an input left empty.
         value = typed if typed not in ("", None) else None
-        state[block["block_id"]] = {element["action_id"]: {"type": element["type"], "value": value}}
+        key = SELECTED.get(element["type"], "value")
+        state[block["block_id"]] = {element["action_id"]: {"type": element["type"], key: value}}
     return state
 
 

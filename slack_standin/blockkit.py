@@ -41,6 +41,7 @@ MAX_VIEW_TITLE = 24
 MAX_PRIVATE_METADATA = 3000
 MAX_CALLBACK_ID = 255
 VIEW_TYPES = ("modal", "home")
+CONVERSATION_KINDS = {"im", "mpim", "private", "public"}
 
 # Slack's newer blocks render only in messages; modals and App Home reject them.
 MESSAGE_ONLY_TYPES = frozenset({"table", "data_visualization"})
@@ -195,6 +196,23 @@ def _input(ck: BlockChecker, block: dict[str, Any], pointer: str) -> None:
     if not isinstance(element, dict) or not isinstance(element.get("type"), str):
         ck.fail(f"{pointer}/element", "must be an element object with a type")
     ck.action_ids([element], f"{pointer}/element")
+    if element.get("type") == "conversations_select":
+        _conversations_select(ck, element, f"{pointer}/element")
+
+
+def _conversations_select(ck: BlockChecker, element: dict[str, Any], pointer: str) -> None:
+    """The conversation picker the bot's editor uses: its switches are booleans and its filter
+    names kinds of conversation Slack knows."""
+    for flag in ("default_to_current_conversation", "response_url_enabled"):
+        if not isinstance(element.get(flag, False), bool):
+            ck.fail(f"{pointer}/{flag}", "must be a boolean")
+    conversation_filter = element.get("filter", {})
+    if not isinstance(conversation_filter, dict):
+        ck.fail(f"{pointer}/filter", "must be an object")
+        return
+    include = conversation_filter.get("include", [])
+    if not isinstance(include, list) or not set(include) <= CONVERSATION_KINDS:
+        ck.fail(f"{pointer}/filter/include", f"must list some of {sorted(CONVERSATION_KINDS)}")
 
 
 def _rich_text(ck: BlockChecker, block: dict[str, Any], pointer: str) -> None:

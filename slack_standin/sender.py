@@ -274,6 +274,13 @@ class SlackSender:
     def submit_view_values(self, view: dict, values: dict, user: str = USER) -> BotResponse:
         """Submit a modal with ``view.state.values`` given as Slack fills it:
         ``{block_id: {action_id: {"type": ..., "value": ...}}}`` (the local page's forms)."""
+        payload = self.view_submission_payload(view, values, user)
+        return self.form({"payload": json.dumps(payload)})
+
+    def view_submission_payload(self, view: dict, values: dict, user: str = USER) -> dict:
+        """The ``view_submission`` payload. A conversations_select with
+        ``response_url_enabled`` brings a response_url for the conversation picked, as Slack's
+        ``response_urls``."""
         payload = {
             "type": "view_submission",
             "team": {"id": TEAM_ID},
@@ -283,7 +290,101 @@ class SlackSender:
             "trigger_id": self.standin.new_trigger_id(),
             "view": {**view, "id": view.get("id", "V1"), "state": {"values": values}},
         }
+        response_urls = self._response_urls(view, values, user)
+        if response_urls:
+            payload["response_urls"] = response_urls
+        return payload
+
+    @staticmethod
+    def editor_values(definition: str, rounds: str | None, conversation: str | None) -> dict:
+        """The editor's ``state.values`` with its conversation picker set to ``conversation``."""
+        return {
+            "definition": {"value": {"type": "plain_text_input", "value": definition}},
+            "rounds": {"value": {"type": "number_input", "value": rounds}},
+            "conversation": {
+                "value": {"type": "conversations_select", "selected_conversation": conversation}
+            },
+        }
+
+    def submit_editor(
+        self,
+        view: dict,
+        definition: str,
+        rounds: str | None,
+        conversation: str | None,
+        user: str = USER,
+    ) -> BotResponse:
+        """Submit the editor with its conversation picker set to ``conversation``."""
+        values = self.editor_values(definition, rounds, conversation)
+        return self.submit_view_values(view, values, user)
+
+    def _response_urls(self, view: dict, values: dict, user: str) -> list[dict]:
+        urls = []
+        for block in view.get("blocks") or []:
+            element = block.get("element") or {}
+            if block.get("type") != "input" or not element.get("response_url_enabled"):
+                continue
+            state = values.get(block.get("block_id"), {}).get(element.get("action_id"), {})
+            picked = state.get("selected_conversation") or state.get("selected_channel")
+            if picked:
+                urls.append(
+                    {
+                        "block_id": block["block_id"],
+                        "action_id": element["action_id"],
+                        "channel_id": picked,
+                        "response_url": self.standin.new_response_url(picked, user),
+                    }
+                )
+        return urls
+
+    # -- shortcuts -----------------------------------------------------------------------------
+    def message_shortcut(
+        self, callback_id: str, channel: str, message: dict, user: str = USER
+    ) -> BotResponse:
+        """Choose a shortcut on a message's "More actions" menu."""
+        payload = self.message_shortcut_payload(callback_id, channel, message, user)
         return self.form({"payload": json.dumps(payload)})
+
+    def message_shortcut_payload(
+        self, callback_id: str, channel: str, message: dict, user: str = USER
+    ) -> dict:
+        """The ``message_action`` payload of a message shortcut chosen on ``message``."""
+        return {
+            "type": "message_action",
+            "token": "legacy",
+            "action_ts": f"{time.time():.6f}",
+            "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
+            "user": {"id": user, "name": "planner", "team_id": TEAM_ID},
+            "channel": {"id": channel, "name": channel.lower()},
+            "is_enterprise_install": False,
+            "enterprise": None,
+            "callback_id": callback_id,
+            "trigger_id": self.standin.new_trigger_id(),
+            "response_url": self.standin.new_response_url(channel, user),
+            "message_ts": message["ts"],
+            "message": {k: v for k, v in message.items() if k != "metadata"},
+        }
+
+    def global_shortcut(self, callback_id: str, user: str = USER) -> BotResponse:
+        """Choose a shortcut in the shortcuts menu: a ``shortcut`` payload, with no channel."""
+        payload = {
+            "type": "shortcut",
+            "token": "legacy",
+            "action_ts": f"{time.time():.6f}",
+            "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
+            "user": {"id": user, "username": "planner", "team_id": TEAM_ID},
+            "is_enterprise_install": False,
+            "enterprise": None,
+            "callback_id": callback_id,
+            "trigger_id": self.standin.new_trigger_id(),
+        }
+        return self.form({"payload": json.dumps(payload)})
+
+    # -- workflow steps ------------------------------------------------------------------------
+    def function_executed(self, callback_id: str, inputs: dict) -> dict:
+        """A workflow reaching the app's step: the execution starts in the stand-in, and this is
+        its ``function_executed`` event (send it with ``event``, retries included)."""
+        return self.standin.start_function(callback_id, inputs)
 
 
 def _find_button(message: dict, action_id: str) -> dict:

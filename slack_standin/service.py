@@ -15,6 +15,7 @@ from .conversations import Conversations
 from .errors import SlackError
 from .faults import Fault, FaultPlan
 from .files import FileStore, StoredFile
+from .functions import Functions
 from .identity import BOT_NAME, BOT_USER_ID
 from .links import Links
 from .response_urls import ResponseUrls
@@ -38,7 +39,10 @@ class SlackService:
         self.files = FileStore(self.links)
         self.response_urls = ResponseUrls(self.links, self.conversations, self.rejected_block_types)
         self.faults = FaultPlan()
-        self.web_api = WebApi(self.conversations, self.views, self.files, self.rejected_block_types)
+        self.functions = Functions()
+        self.web_api = WebApi(
+            self.conversations, self.views, self.files, self.rejected_block_types, self.functions
+        )
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.refusals: list[tuple[str, str]] = []  # (route, error) of every call refused
 
@@ -56,7 +60,7 @@ class SlackService:
             try:
                 self._check_token(token)
                 # A deep copy: the answer is serialised after the lock is released.
-                return copy.deepcopy(self.web_api.call(method, Args(args)))
+                return copy.deepcopy(self.web_api.call(method, Args(args), token or ""))
             except SlackError as exc:
                 self.refusals.append((method, exc.error))
                 return exc.to_body()
@@ -89,6 +93,7 @@ class SlackService:
                     "views": self.views.all(),
                     "home_views": self.views.home_views(),
                     "files": self.files.completed(),
+                    "executions": [e.summary() for e in self.functions.executions.values()],
                 }
             )
 
@@ -98,6 +103,7 @@ class SlackService:
             self.conversations.clear()
             self.views.clear()
             self.files.clear()
+            self.functions.clear()
             self.response_urls.clear()
             self.faults.clear()
             self.rejected_block_types.clear()
@@ -109,5 +115,6 @@ class SlackService:
     def _check_token(self, token: str | None) -> None:
         if not token:
             raise SlackError("not_authed")
-        if token != self.bot_token:
+        # A workflow step's execution token acts as the bot for that execution's calls.
+        if token != self.bot_token and not self.functions.is_execution_token(token):
             raise SlackError("invalid_auth")

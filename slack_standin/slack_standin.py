@@ -137,6 +137,31 @@ class SlackStandIn:
         with self._service.lock:
             return self._service.views.new_trigger_id()
 
+    def declare_functions(self, functions: dict[str, dict[str, Any]]) -> None:
+        """The app's workflow steps, as its manifest's ``functions`` section declares them:
+        completions are checked against their ``output_parameters``."""
+        with self._service.lock:
+            self._service.functions.declare(functions)
+
+    def start_function(self, callback_id: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        """Start an execution of a declared step, as a workflow reaching it would: the
+        ``function_executed`` event's fields (execution id, its token, the function as
+        declared, the inputs and the event's ts)."""
+        with self._service.lock:
+            service = self._service
+            execution = service.functions.start(
+                callback_id, inputs, service.conversations.clock.next()
+            )
+            return {
+                "type": "function_executed",
+                "function": service.functions.function_definition(callback_id),
+                "inputs": copy.deepcopy(inputs),
+                "function_execution_id": execution.id,
+                "workflow_execution_id": f"Wx{execution.id[2:]}",
+                "event_ts": execution.event_ts,
+                "bot_access_token": execution.token,
+            }
+
     def new_response_url(self, channel: str, user: str) -> str:
         """A response_url for an interaction by ``user`` in ``channel``."""
         if not self._server.is_running:
@@ -276,6 +301,13 @@ class SlackStandIn:
             return copy.deepcopy(self._service.views.all())
 
     @property
+    def executions(self) -> list[dict[str, Any]]:
+        """Every step execution started: its state ("running", "completed" or "failed"),
+        the outputs it completed with or the error it failed with."""
+        with self._service.lock:
+            return [e.summary() for e in self._service.functions.executions.values()]
+
+    @property
     def files(self) -> list[dict[str, Any]]:
         """Slack file objects of every completed upload."""
         with self._service.lock:
@@ -293,8 +325,8 @@ class SlackStandIn:
         return self._service.snapshot()
 
     def reset(self) -> None:
-        """Forget messages, views, files, hooks, faults, rejected block types and calls; channels
-        stay."""
+        """Forget messages, views, files, step executions, hooks, faults, rejected block types and
+        calls; channels and declared steps stay."""
         self._service.reset()
 
 

@@ -17,6 +17,7 @@ from .args import Args
 from .conversations import Channel, Conversations
 from .errors import SlackError
 from .files import FileStore, file_summary
+from .functions import Functions
 from .identity import BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID
 from .messages import MessageContent, bot_message, read_content, with_metadata_visibility
 from .views import ViewStore
@@ -34,10 +35,12 @@ class WebApi:
         views: ViewStore,
         files: FileStore,
         rejected_block_types: Collection[str],
+        functions: Functions,
     ) -> None:
         self._conversations = conversations
         self._views = views
         self._files = files
+        self._functions = functions
         self._rejected_block_types = rejected_block_types
         # Apps distributed outside the Marketplace get pages of at most 15 replies.
         self.replies_page_limit = MAX_PAGE
@@ -46,6 +49,8 @@ class WebApi:
             "chat.postMessage": self.chat_post_message,
             "chat.update": self.chat_update,
             "chat.delete": self.chat_delete,
+            "chat.getPermalink": self.chat_get_permalink,
+            "conversations.history": self.conversations_history,
             "conversations.replies": self.conversations_replies,
             "views.open": self.views_open,
             "views.publish": self.views_publish,
@@ -53,8 +58,15 @@ class WebApi:
             "files.completeUploadExternal": self.files_complete_upload_external,
         }
 
-    def call(self, method: str, args: Args) -> dict[str, Any]:
-        """Slack's successful answer for ``method``; failures raise SlackError."""
+    def call(self, method: str, args: Args, token: str = "") -> dict[str, Any]:
+        """Slack's successful answer for ``method``, called with ``token``; failures raise
+        SlackError."""
+        if method == "functions.completeSuccess":
+            self._functions.complete_success(token, args)
+            return {"ok": True}
+        if method == "functions.completeError":
+            self._functions.complete_error(token, args)
+            return {"ok": True}
         handler = self._methods.get(method)
         if handler is None:
             raise SlackError("unknown_method")
@@ -106,7 +118,32 @@ class WebApi:
         self._conversations.delete(channel, message["ts"])
         return {"channel": channel.id, "ts": message["ts"]}
 
+    def chat_get_permalink(self, args: Args) -> dict[str, Any]:
+        channel = self._conversations.channel(args.optional_string("channel"))
+        message = self._conversations.message(channel, args.optional_string("message_ts"))
+        digits = message["ts"].replace(".", "")
+        link = f"https://{TEAM_DOMAIN}.slack.com/archives/{channel.id}/p{digits}"
+        parent = message.get("thread_ts")
+        if parent and parent != message["ts"]:
+            link += f"?thread_ts={parent}&cid={channel.id}"
+        return {"channel": channel.id, "permalink": link}
+
     # -- conversations -------------------------------------------------------------------------
+
+    def conversations_history(self, args: Args) -> dict[str, Any]:
+        """Top-level messages, newest first, as Slack lists them; one page (no cursor)."""
+        channel = self._conversations.channel_for_bot(args.optional_string("channel"))
+        if args.optional_string("cursor"):
+            raise SlackError("invalid_cursor")  # the bot reads one page; paging is not imitated
+        include_payload = args.flag("include_all_metadata")
+        within = _time_range(args)
+        messages = [
+            with_metadata_visibility(m, include_payload)
+            for m in reversed(self._conversations.top_level(channel))
+            if within(m["ts"])
+        ]
+        most = _page_size(args)
+        return {"messages": messages[:most], "has_more": len(messages) > most}
 
     def conversations_replies(self, args: Args) -> dict[str, Any]:
         channel = self._conversations.channel_for_bot(args.optional_string("channel"))

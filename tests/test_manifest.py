@@ -47,10 +47,11 @@ APP_SETTINGS = Settings(
     slack_api_url="http://127.0.0.1:9/api/",  # nothing listens there; building calls nothing
 )
 
-# Kinds of listener this test (and the manifest) knows how to declare. A new kind, such as a
-# shortcut or an options listener, needs its own manifest entry: teach this test about it.
-EVENT_KINDS = {"event", "message"}
-INTERACTIVE_KINDS = {"action", "view"}
+# Kinds of listener this test (and the manifest) knows how to declare. A new kind, such as an
+# options listener, needs its own manifest entry: teach this test about it.
+EVENT_KINDS = {"event", "message", "function"}
+SHORTCUT_KINDS = {"message_shortcut": "message", "global_shortcut": "global"}
+INTERACTIVE_KINDS = {"action", "view", *SHORTCUT_KINDS}
 KNOWN_KINDS = EVENT_KINDS | INTERACTIVE_KINDS | {"command"}
 LISTENER_DECORATORS = (
     "command",
@@ -86,6 +87,10 @@ METHOD_SCOPES = {
     # The conversation can be a public or private channel, a DM or a group DM.
     "conversations_replies": HISTORY,
     "conversations_history": HISTORY,
+    "chat_getPermalink": set(),
+    # Called with the step's per-execution token, which needs no scope.
+    "functions_completeSuccess": set(),
+    "functions_completeError": set(),
     "files_upload_v2": {"files:write"},
     "files_getUploadURLExternal": {"files:write"},
     "files_completeUploadExternal": {"files:write"},
@@ -102,6 +107,13 @@ EVENT_SCOPES = {
     "message.groups": {"groups:history"},
     "message.im": {"im:history"},
     "message.mpim": {"mpim:history"},
+    "function_executed": set(),
+}
+# Bolt's listener arguments that call the Web API (https://docs.slack.dev/tools/bolt-python/).
+BOLT_ARGUMENT_METHODS = {
+    "say": "chat_postMessage",
+    "complete": "functions_completeSuccess",
+    "fail": "functions_completeError",
 }
 WEB_API_METHODS = {name for name in vars(WebClient) if not name.startswith("_")}
 
@@ -158,7 +170,9 @@ def test_manifest_settings_for_this_bot():
     assert command["should_escape"] is False and command["usage_hint"] and command["description"]
     settings = manifest["settings"]
     assert settings["socket_mode_enabled"] is False
-    assert settings["org_deploy_enabled"] is False
+    # What Slack requires of an app with custom workflow steps, on its own server.
+    assert settings["org_deploy_enabled"] is True
+    assert settings["function_runtime"] == "remote"
     assert settings["token_rotation_enabled"] is False
     assert all(PLACEHOLDER_HOST in url for url in _request_urls(manifest))
 
@@ -184,6 +198,7 @@ def test_cli_fills_every_request_url(validate):
     assert _request_urls(manifest) == [URL, URL, URL]
     assert PLACEHOLDER_HOST not in done.stdout
     assert "JSON" in done.stderr
+    assert "org-ready" in done.stderr and "paid plan" in done.stderr
 
 
 def test_cli_yaml_is_the_same_manifest():
@@ -208,7 +223,8 @@ def test_cli_socket_mode_manifest_has_no_urls(validate):
     assert done.returncode == 0, done.stderr
     manifest = json.loads(done.stdout)
     validate(manifest)
-    assert manifest["settings"]["socket_mode_enabled"] is True
+    settings = manifest["settings"]
+    assert settings["socket_mode_enabled"] is True
     assert manifest["display_information"]["name"] == DEV_APP_NAME
     assert [key for key in _keys(manifest) if key.endswith("url")] == []
     assert "http" not in done.stdout
@@ -270,6 +286,8 @@ def listened_event_types(registered) -> set[str]:
     for kind, constraint in registered:
         if kind == "message":
             types.add("message")
+        elif kind == "function":  # app.function(callback_id) listens to function_executed
+            types.add("function_executed")
         elif kind == "event":
             event_type = constraint.get("type") if isinstance(constraint, dict) else constraint
             assert isinstance(event_type, str), f"cannot tell the event type of {constraint!r}"
@@ -309,6 +327,25 @@ def test_slash_commands_match(registered):
     assert declared == {constraint for kind, constraint in registered if kind == "command"}
 
 
+def test_shortcuts_match(registered):
+    declared = {(s["type"], s["callback_id"]) for s in load_manifest()["features"]["shortcuts"]}
+    listened = {(SHORTCUT_KINDS[kind], c) for kind, c in registered if kind in SHORTCUT_KINDS}
+    assert declared == listened
+
+
+def test_workflow_steps_match(registered):
+    declared = set(load_manifest()["functions"])
+    assert declared == {constraint for kind, constraint in registered if kind == "function"}
+
+
+def test_the_step_declares_what_slack_requires():
+    manifest = load_manifest()
+    assert "function_executed" in bot_events(manifest)
+    for name, step in manifest["functions"].items():
+        for parameters in (step["input_parameters"], step["output_parameters"]):
+            assert parameters and all(p["type"] and p["title"] for p in parameters.values()), name
+
+
 def test_interactivity_is_enabled_exactly_when_there_are_interactive_listeners(registered):
     interactive = any(kind in INTERACTIVE_KINDS for kind, _ in registered)
     assert interactive
@@ -327,8 +364,8 @@ def web_api_methods_used() -> dict[str, list[str]]:
                 pytest.fail(f"{where}:{node.lineno} uses api_call: use the named method instead")
             if isinstance(node, ast.Attribute) and node.attr in WEB_API_METHODS:
                 used[node.attr].append(f"{where}:{node.lineno}")
-            if isinstance(node, ast.arg) and node.arg == "say":  # Bolt's say posts a message
-                used["chat_postMessage"].append(f"{where}:{node.lineno}")
+            if isinstance(node, ast.arg) and node.arg in BOLT_ARGUMENT_METHODS:
+                used[BOLT_ARGUMENT_METHODS[node.arg]].append(f"{where}:{node.lineno}")
     return dict(used)
 
 
@@ -346,8 +383,8 @@ def test_bot_scopes_are_exactly_what_the_code_needs(registered):
     for event in bot_events(manifest):
         assert event in EVENT_SCOPES, f"{event}: add its scope to EVENT_SCOPES"
         needed.update(dict.fromkeys(EVENT_SCOPES[event], f"the {event} event"))
-    if any(kind == "command" for kind, _ in registered):
-        needed["commands"] = "the slash command"
+    if any(kind == "command" or kind in SHORTCUT_KINDS for kind, _ in registered):
+        needed["commands"] = "the slash command and the shortcuts"
     declared = manifest["oauth_config"]["scopes"]["bot"]
     assert len(declared) == len(set(declared)), declared
     missing = {scope: why for scope, why in needed.items() if scope not in declared}

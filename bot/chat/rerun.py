@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.chat.reader import looks_like_model, read_request
 from bot.chat.recognise import is_flow_line
+from bot.model import Seek, Sweep
 from bot.model.edit import merge_flow_lines
 
 _RERUN_WORDS = frozenset({"rerun", "re-run", "run again", "run it again", "again"})
@@ -21,6 +22,7 @@ class Rerun:
     flow_lines: list[str] = field(default_factory=list)
     rounds: int | None = None
     overrides: dict[str, str] = field(default_factory=dict)
+    many: Sweep | Seek | None = None  # a new sweep or seek in place of the previous one
 
     def apply(self, previous_definition: str, previous_rounds: int) -> tuple[str, int]:
         """The definition and rounds to run now (overrides are applied by the runner)."""
@@ -40,19 +42,19 @@ def read_rerun(text: str, addressed: bool = False) -> Rerun | None:
     if request.fenced:  # a new model, unless it is some other code and not for the bot
         if not (addressed or looks_like_model(request)):
             return None
-        return Rerun(request.definition, [], request.rounds, request.overrides)
+        return Rerun(request.definition, [], request.rounds, request.overrides, request.many)
     lines = [line for line in request.definition.split("\n") if line.strip()]
     flows, rest = [], []
     for line in lines:
         (flows if is_flow_line(line) else rest).append(line)
-    asked = bool(flows or request.rounds is not None or request.overrides)
+    asked = bool(flows or request.rounds is not None or request.overrides or request.many)
     leftover = [line for line in rest if not _is_rerun_word(line)]
     rerun_word = len(leftover) < len(rest)
     if not (asked or rerun_word):
         return None
     if leftover and not addressed and not all(map(_is_filler, leftover)):
         return None
-    return Rerun(None, flows, request.rounds, request.overrides)
+    return Rerun(None, flows, request.rounds, request.overrides, request.many)
 
 
 def _is_rerun_word(line: str) -> bool:

@@ -1,17 +1,32 @@
-"""Block Kit messages for runs, comparisons and errors, always inside Slack's limits."""
+"""Block Kit messages for runs, sweeps, seeks, comparisons and errors, always inside Slack's
+limits."""
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum, auto
 
-from bot.model import ModelError, RunResult
+from bot.model import ModelError, RunResult, Scenario, SeekResult, SweepResult
 from bot.model.diff import StockChange
+from bot.model.scenario_syntax import scenario_label
+from bot.model.systems_adapter import Value
 from bot.render.numbers import display_number
-from bot.render.text import error_text, quoted_line
+from bot.render.text import (
+    error_text,
+    most_changed_stock,
+    quoted_line,
+    ran_scenarios,
+    samples_rows,
+    search_note,
+    seek_answer,
+    seek_comparison,
+    sweep_comparison,
+    sweep_summary,
+    sweep_warnings,
+)
 
 TABLE_MAX_ROWS = 100  # header included
 TABLE_MAX_COLUMNS = 20  # round included
@@ -84,6 +99,165 @@ def no_model_message(heading: str) -> dict:
     return {"text": text, "blocks": [section(text)]}
 
 
+def sweep_message(
+    result: SweepResult,
+    *,
+    heading: str | None = None,
+    before: Mapping[Value, Mapping[str, object]] | None = None,
+    fallback: Fallback = Fallback.FULL,
+    max_rounds: int = 1000,
+) -> dict:
+    """`text` and `blocks` for a sweep: the summary, the comparison with the sweep before (for
+    a rerun, `before` holding each of its values' final values), one table row per scenario,
+    a chart of the stock that changes most with one line per scenario, notes and buttons."""
+    stock, asked = result.sweep.stock, len(result.sweep.values)
+    lead = f"{heading}\n" if heading else ""
+    done = len(result.scenarios)
+    count = f"{done} of {asked}" if result.truncated else f"{done}"
+    title = f"*{count} scenario{'s' if asked != 1 else ''} of `{_escape(stock)}`*"
+    blocks = [section(f"{lead}{title} — {_escape(sweep_summary(result))}")]
+    if before is not None:
+        lines = ["*Compared with the sweep before:*"]
+        lines += [_escape(line) for line in sweep_comparison(result, before)]
+        blocks += sections(lines)
+    rows = _sweep_rows(result)
+    if fallback is Fallback.PLAIN_TABLE:
+        blocks += preformatted(_plain(rows, right_from=1))
+    else:
+        blocks.append(_table(rows))
+    chart = sweep_chart(result) if fallback is Fallback.FULL else None
+    if chart and chart.block:
+        blocks.append(chart.block)
+    notes = _sweep_notes(result, chart, fallback)
+    if notes:
+        blocks.append(context(notes))
+    ran = ran_scenarios(result)
+    if ran:
+        blocks.append(_buttons(ran[0].result, max_rounds))
+    text = f"{heading} " if heading else ""
+    return {"text": (text + sweep_summary(result))[:FALLBACK_TEXT_CHARS], "blocks": blocks}
+
+
+def _sweep_rows(result: SweepResult) -> list[list[str]]:
+    """A header, then each scenario with the final value of each visible stock that fits."""
+    ran = ran_scenarios(result)
+    stocks = (ran[0].result.stocks if ran else [])[: TABLE_MAX_COLUMNS - 1]
+    rows = [["scenario", *stocks]]
+    for scenario in result.scenarios:
+        label = scenario_label(result.sweep.stock, scenario.value)
+        if scenario.result is None:
+            rows.append([label, *(["error"] * len(stocks))])
+        else:
+            finals = scenario.result.rows[-1][1 : len(stocks) + 1]
+            rows.append([label, *map(display_number, finals)])
+    return rows
+
+
+@dataclass(frozen=True)
+class SweepChart:
+    """A sweep's line chart of one stock (None when nothing can be drawn): the scenarios it
+    draws, and those left out because some of their values can't be drawn."""
+
+    block: dict | None
+    stock: str | None
+    drawn: list[Scenario]
+    undrawable: list[Scenario]
+
+
+def sweep_chart(result: SweepResult) -> SweepChart:
+    """The stock that changes most across the scenarios, one line per scenario (evenly chosen
+    when there are more than a chart holds), to the last round every scenario reached."""
+    stock = most_changed_stock(result)
+    ran = ran_scenarios(result)
+    if stock is None:
+        return SweepChart(None, None, [], [])
+    rounds = chart_rounds(min(len(scenario.result.rows) for scenario in ran) - 1)
+    drawable, undrawable = [], []
+    for scenario in ran:
+        column = scenario.result.stocks.index(stock) + 1
+        values = [scenario.result.rows[r][column] for r in rounds]
+        (drawable if all(map(_drawable, values)) else undrawable).append((scenario, values))
+    drawn = sample(drawable, CHART_MAX_SERIES)
+    series: list[dict] = []
+    for scenario, values in drawn:
+        series.append(_series(_value_name(result, scenario.value), series, rounds, values))
+    block = _chart_block(f"{stock} by scenario", rounds, series) if series else None
+    return SweepChart(block, stock, [s for s, _ in drawn], [s for s, _ in undrawable])
+
+
+def _value_name(result: SweepResult, value: Value) -> str:
+    label = scenario_label(result.sweep.stock, value)
+    return label if len(label) <= CHART_NAME_CHARS else scenario_label("", value)[1:]
+
+
+def _sweep_notes(result: SweepResult, chart: SweepChart | None, fallback: Fallback) -> list[str]:
+    stock = result.sweep.stock
+    notes = []
+    if chart and chart.block and len(chart.drawn) < len(result.scenarios):
+        labels = ", ".join(f"`{_escape(scenario_label(stock, s.value))}`" for s in chart.drawn)
+        notes.append(
+            f"The chart shows `{_escape(chart.stock)}` for {len(chart.drawn)} of the "
+            f"{len(result.scenarios)} scenarios: {labels}."
+        )
+    if chart and chart.undrawable:
+        labels = ", ".join(f"`{_escape(scenario_label(stock, s.value))}`" for s in chart.undrawable)
+        notes.append(
+            f"Left out of the chart: {labels}, where `{_escape(chart.stock)}` reaches infinity, "
+            "NaN or numbers too large to draw."
+        )
+    ran = ran_scenarios(result)
+    left_out = ran[0].result.stocks[TABLE_MAX_COLUMNS - 1 :] if ran else []
+    if left_out:
+        notes.append(f":scissors: Not in the table: {_names(left_out)}. *CSV* has them all.")
+    for scenario in result.scenarios:
+        if scenario.error is not None:
+            label = _escape(scenario_label(stock, scenario.value))
+            notes.append(
+                f":warning: With `{label}` the model can't run: {_escape(scenario.error.message)}"
+            )
+    notes += _fallback_notes(fallback)
+    notes += [f":warning: {_escape(w)}" for w in sweep_warnings(result)]
+    return _capped(notes)
+
+
+def seek_message(
+    result: SeekResult,
+    *,
+    heading: str | None = None,
+    before: Value | None = None,
+    rerun: bool = False,
+    fallback: Fallback = Fallback.FULL,
+    max_rounds: int = 1000,
+) -> dict:
+    """`text` and `blocks` for a goal seek: the answer and the run at it, as a run is shown;
+    without an answer, why not and the values tried. A `rerun` says how the answer moved from
+    `before`, the answer of the seek before it."""
+    lead = f"{heading}\n" if heading else ""
+    if rerun:
+        lead += f"{_escape(seek_comparison(result, before))}\n"
+    if result.answer is not None:
+        return run_message(
+            result.run,
+            heading=f"{lead}:dart: {_escape(seek_answer(result))}",
+            fallback=fallback,
+            max_rounds=max_rounds,
+        )
+    problem = result.problem
+    blocks = [section(f"{lead}:warning: *{_escape(problem.message)}*")]
+    rows = samples_rows(result, display_number)
+    if len(rows) > 1:
+        if fallback is Fallback.PLAIN_TABLE:
+            blocks += preformatted(_plain(rows, right_from=1))
+        else:
+            blocks.append(_table(rows))
+    notes = [f"*Hint:* {_escape(problem.hint)}"] if problem.hint else []
+    notes.append(f"No answer: the values tried are shown instead. {_escape(search_note(result))}")
+    notes += _fallback_notes(fallback)
+    blocks.append(context(_capped(notes)))
+    text = f"{heading} " if heading else ""
+    return {"text": (text + problem.message)[:FALLBACK_TEXT_CHARS], "blocks": blocks}
+
+
 def summary_text(result: RunResult, heading: str | None = None) -> str:
     """The notification and screen-reader text: final values in words."""
     finals = ", ".join(f"{name} {display_number(value)}" for name, value in _finals(result))
@@ -112,13 +286,19 @@ def comparison_text(changes: list[StockChange]) -> str:
 
 def table_block(result: RunResult) -> dict:
     stocks = result.stocks[: TABLE_MAX_COLUMNS - 1]
-    header = [_cell("round"), *(_cell(name) for name in stocks)]
+    header = ["round", *stocks]
     body = [
-        [_cell(str(row[0])), *(_cell(display_number(v)) for v in row[1 : len(stocks) + 1])]
+        [str(row[0]), *(display_number(v) for v in row[1 : len(stocks) + 1])]
         for row in sample(result.rows, TABLE_MAX_ROWS - 1)
     ]
-    settings = [{"align": "right"} for _ in header]
-    return {"type": "table", "column_settings": settings, "rows": [header, *body]}
+    return _table([header, *body])
+
+
+def _table(rows: list[list[str]], align: str = "right") -> dict:
+    """A table block of text cells, at most TABLE_MAX_ROWS rows of TABLE_MAX_COLUMNS."""
+    cells = [[_cell(text) for text in row[:TABLE_MAX_COLUMNS]] for row in rows[:TABLE_MAX_ROWS]]
+    settings = [{"align": align} for _ in cells[0]]
+    return {"type": "table", "column_settings": settings, "rows": cells}
 
 
 @dataclass(frozen=True)
@@ -145,18 +325,25 @@ def line_chart(result: RunResult) -> Chart:
         if not all(_drawable(value) for value in values):
             undrawable.append(name)
             continue
-        points = [{"label": str(r), "value": v} for r, v in zip(rounds, values, strict=True)]
-        series.append({"name": _series_name(name, series), "data": points})
+        series.append(_series(name, series, rounds, values))
         drawn.append(name)
     if not series:
         return Chart(None, drawn, undrawable)
+    return Chart(_chart_block(_chart_title(result), rounds, series), drawn, undrawable)
+
+
+def _series(name: str, taken: list[dict], rounds: list[int], values: list) -> dict:
+    points = [{"label": str(r), "value": v} for r, v in zip(rounds, values, strict=True)]
+    return {"name": _series_name(name, taken), "data": points}
+
+
+def _chart_block(title: str, rounds: list[int], series: list[dict]) -> dict:
     chart = {
         "type": "line",
         "axis_config": {"categories": [str(r) for r in rounds], "x_label": "round"},
         "series": series,
     }
-    block = {"type": "data_visualization", "title": _chart_title(result), "chart": chart}
-    return Chart(block, drawn, undrawable)
+    return {"type": "data_visualization", "title": title[:50], "chart": chart}
 
 
 def chart_rounds(last: int) -> list[int]:
@@ -216,14 +403,24 @@ def _notes(result: RunResult, chart: Chart | None, fallback: Fallback) -> list[s
     if chart and len(chart.drawn) + len(chart.undrawable) < len(result.stocks):
         which = "stocks it can draw" if chart.undrawable else "stocks"
         notes.append(f"The chart shows the first {CHART_MAX_SERIES} {which}.")
+    notes += _fallback_notes(fallback)
+    notes += [f":warning: {_escape(w)}" for w in result.warnings]
+    return _capped(notes)
+
+
+def _fallback_notes(fallback: Fallback) -> list[str]:
     if fallback is Fallback.WITHOUT_CHART:
-        notes.append("This workspace can't show charts yet, so the chart is left out.")
-    elif fallback is Fallback.PLAIN_TABLE:
-        notes.append(
+        return ["This workspace can't show charts yet, so the chart is left out."]
+    if fallback is Fallback.PLAIN_TABLE:
+        return [
             "This workspace can't show tables or charts yet, so the table is plain text "
             "and the chart is left out."
-        )
-    notes += [f":warning: {_escape(w)}" for w in result.warnings]
+        ]
+    return []
+
+
+def _capped(notes: list[str]) -> list[str]:
+    """At most the elements a context block holds, each within its text limit."""
     if len(notes) > CONTEXT_MAX_ELEMENTS:
         extra = len(notes) - CONTEXT_MAX_ELEMENTS + 1
         notes = notes[: CONTEXT_MAX_ELEMENTS - 1] + [f"…and {extra} more notes."]
@@ -269,8 +466,13 @@ def _plain_table(result: RunResult) -> str:
         [str(r[0]), *(display_number(v) for v in r[1 : len(stocks) + 1])]
         for r in sample(result.rows, TABLE_MAX_ROWS - 1)
     ]
-    header = ["round", *(_clip(name, PLAIN_NAME_CHARS) for name in stocks)]
-    return _aligned([header, *rows], right_from=0)
+    return _plain([["round", *stocks], *rows], right_from=0)
+
+
+def _plain(rows: list[list[str]], right_from: int) -> str:
+    """A table as aligned text, its header's names clipped so it stays a few blocks long."""
+    header, *body = rows
+    return _aligned([[_clip(name, PLAIN_NAME_CHARS) for name in header], *body], right_from)
 
 
 def _aligned(rows: list[list[str]], right_from: int) -> str:
@@ -370,6 +572,16 @@ def button(label: str, action_id: str, value: str, *, primary: bool = False) -> 
         "value": value,
     }
     return {**element, "style": "primary"} if primary else element
+
+
+def sections(lines: list[str]) -> list[dict]:
+    """Lines of mrkdwn in as few sections as hold them; a line too long for one is clipped."""
+    chunks = [""]
+    for line in (_clip(line, TEXT_CHUNK) for line in lines):
+        if chunks[-1] and len(chunks[-1]) + 1 + len(line) > TEXT_CHUNK:
+            chunks.append("")
+        chunks[-1] += ("\n" if chunks[-1] else "") + line
+    return [section(chunk) for chunk in chunks]
 
 
 def preformatted(text: str) -> list[dict]:

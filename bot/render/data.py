@@ -10,6 +10,7 @@ import math
 from bot.model import ModelError, RunResult, Sample, Scenario, SeekResult, SweepResult
 from bot.model.scenario_syntax import as_value, scenario_label
 from bot.render.numbers import json_number
+from bot.render.text import ran_scenarios
 
 
 def result_json(result: RunResult) -> dict:
@@ -81,7 +82,7 @@ def _sample_json(sample: Sample) -> dict:
 
 def sweep_csv(result: SweepResult) -> str:
     """Every scenario's rows in one table, each row led by its scenario (`Recruiters=1`)."""
-    ran = [scenario for scenario in result.scenarios if scenario.result is not None]
+    ran = ran_scenarios(result)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["scenario", *(ran[0].result.columns if ran else [])])

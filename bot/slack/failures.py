@@ -7,7 +7,7 @@ deadline; a repeat delivery while the first is still being handled) is the retry
 event is answered 500, so that Slack delivers it again and the retry, checked against the thread,
 can still reply once. Any other failed event is answered 200. A command or a click is never
 retried by Slack, so the person is told instead, through its response_url (valid for 30 minutes,
-so it works even after the deadline); a form is closed.
+so it works even after the deadline); a form is closed; a workflow step is failed with it.
 
 Every request reaching Bolt was signed by Slack (bot/slack/gate.py checks that first), so one
 Bolt's own code can't read (`"event": null`, a list where an object belongs) is refused 400, and
@@ -82,6 +82,8 @@ def error_handler() -> Callable[..., BoltResponse | None]:
         failure = _failure(error, log.kind)
         fields = {} if failure.slack_error is None else {"slack_error": failure.slack_error}
         log.write(failure.outcome, **fields)
+        if not failure.retryable:
+            _fail_step(context)
         return _answer(request.body, failure, ack, respond)
 
     return on_error
@@ -123,6 +125,17 @@ def _answer(body: dict, failure: Failure, ack: Ack, respond: Respond) -> BoltRes
     elif ack.response is None:
         ack()
     return ack.response
+
+
+def _fail_step(context: BoltContext) -> None:
+    """A workflow step that failed for good is failed with the apology, so that its workflow
+    stops and its user hears why (its event is answered 200: Slack won't retry it)."""
+    if context.function_execution_id is None:
+        return
+    try:
+        context.fail(APOLOGY)
+    except Exception:
+        logger.exception("could not fail the workflow step")
 
 
 def _tell(respond: Respond, text: str) -> bool:

@@ -1,6 +1,8 @@
 """A run as the bot's own reply remembers it, in the reply's message metadata: the definition and
 rounds (to run it again with changes) and what a comparison with it needs (so that a rerun runs
-only the new model), within a size Slack accepts.
+only the new model), within a size Slack accepts. A sweep or a seek also keeps what it varied
+(and the options given with it), and for its comparison each scenario's final values or the
+value found.
 
 Only the bot's own messages are believed: anyone can post a message carrying the same metadata,
 so a run is read only from a message whose bot_id is the bot's, as auth.test gave it.
@@ -13,8 +15,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.model import RunResult
+from bot.model import ModelError, RunResult, Seek, SeekResult, Sweep, SweepResult
 from bot.model.diff import compare_runs
+from bot.model.scenario_syntax import as_value, read_number, read_seek, starting_text, sweep_of
+from bot.model.systems_adapter import Value
 
 RUN_EVENT = "sysbot_run"
 METADATA_VERSION = 1
@@ -123,6 +127,116 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class StoredMany:
+    """A sweep or a seek as its reply remembers it: what it varied, the `Name=value` options
+    given with it (its definition is kept as sent), and for comparisons each scenario's final
+    values (a sweep, when they fit) or the value found (a seek, None when none was)."""
+
+    many: Sweep | Seek
+    overrides: dict[str, str]
+    finals: dict[Value, dict[str, object]] | None = None
+    found: Value | None = None
+
+    @classmethod
+    def of(cls, result: SweepResult | SeekResult, overrides: dict[str, str]) -> StoredMany:
+        if isinstance(result, SeekResult):
+            found = None if result.answer is None else result.answer.value
+            return cls(result.seek, dict(overrides), found=found)
+        finals = {
+            scenario.value: dict(
+                zip(scenario.result.stocks, scenario.result.rows[-1][1:], strict=True)
+            )
+            for scenario in result.scenarios
+            if scenario.result is not None
+        }
+        return cls(result.sweep, dict(overrides), finals=finals)
+
+    def encode(self, room: int) -> dict:
+        """As metadata; the finals only when they fit in `room` bytes."""
+        data: dict = {"overrides": self.overrides}
+        if isinstance(self.many, Sweep):
+            values = [starting_text(value) for value in self.many.values]
+            data["sweep"] = {"stock": self.many.stock, "values": values}
+            finals = _encode_finals(self.finals or {})
+            if len(json.dumps(finals)) <= room - len(json.dumps(data)):
+                data["finals"] = finals
+        else:
+            data["seek"] = seek_setting(self.many)
+            data["found"] = None if self.found is None else starting_text(self.found)
+        return data
+
+    @classmethod
+    def decode(cls, data: object) -> StoredMany | None:
+        """The sweep or seek in a message's metadata; None for anything malformed."""
+        if not isinstance(data, dict):
+            return None
+        overrides = data.get("overrides")
+        if not isinstance(overrides, dict) or not all(
+            isinstance(name, str) and isinstance(text, str) for name, text in overrides.items()
+        ):
+            return None
+        try:
+            if "seek" in data:
+                seek, found = data.get("seek"), data.get("found")
+                if not isinstance(seek, str) or not (found is None or isinstance(found, str)):
+                    return None
+                value = None if found is None else as_value(read_number(found))
+                return cls(read_seek(seek), overrides, found=value)
+            sweep = data.get("sweep")
+            if not isinstance(sweep, dict):
+                return None
+            stock, values = sweep.get("stock"), sweep.get("values")
+            if not (isinstance(stock, str) and isinstance(values, list)):
+                return None
+            if not all(isinstance(value, str) for value in values):
+                return None
+            return cls(
+                sweep_of({stock: ",".join(values)}), overrides, _decode_finals(data.get("finals"))
+            )
+        except ModelError:
+            return None
+
+
+def seek_setting(seek: Seek) -> str:
+    """A seek as it is written after `find`, for read_seek to read back."""
+    bounds = f" in {seek.bounds}" if seek.bounds is not None else ""
+    at = f" at round {seek.goal.round}" if seek.goal.round is not None else ""
+    return f"{seek.stock}{bounds}: {seek.goal}{at}"
+
+
+def _encode_finals(finals: dict[Value, dict[str, object]]) -> dict:
+    """Each scenario's value and final values, as text that reads back exactly."""
+    stocks = next(iter(finals.values()), {})
+    return {
+        "stocks": list(stocks),
+        "values": [starting_text(value) for value in finals],
+        "rows": [_row_text(list(row.values())) for row in finals.values()],
+    }
+
+
+def _decode_finals(data: object) -> dict[Value, dict[str, object]] | None:
+    if not isinstance(data, dict):
+        return None
+    stocks, values, rows = (data.get(key) for key in ("stocks", "values", "rows"))
+    if not (
+        isinstance(stocks, list)
+        and all(isinstance(name, str) for name in stocks)
+        and isinstance(values, list)
+        and all(isinstance(value, str) for value in values)
+        and isinstance(rows, list)
+        and len(rows) == len(values)
+    ):
+        return None
+    finals = {}
+    for value, text in zip(values, rows, strict=True):
+        row = _row(f"0,{text}", len(stocks))
+        if row is None:
+            return None
+        finals[as_value(read_number(value))] = dict(zip(stocks, row[1:], strict=True))
+    return finals
+
+
+@dataclass(frozen=True)
 class StoredRun:
     """A run as the bot's own message remembers it."""
 
@@ -132,6 +246,7 @@ class StoredRun:
     source_ts: str
     outcome: str
     snapshot: Snapshot | None = None
+    many: StoredMany | None = None  # a sweep's or a seek's
 
     @property
     def rerunnable(self) -> bool:
@@ -144,10 +259,14 @@ def run_metadata(
     source_ts: str = "",
     outcome: StoredOutcome = "run",
     result: RunResult | None = None,
+    many: StoredMany | None = None,
 ) -> dict:
     """Metadata for a reply; `source_ts` is the user message it answers, for deduplication;
-    `result` the run it shows, kept for the comparison a rerun makes."""
-    stored = definition if len(definition) <= METADATA_DEFINITION_LIMIT else None
+    `result` the run it shows, kept for the comparison a rerun makes; `many` the sweep or seek
+    it shows."""
+    # A sweep's or seek's options are kept beside the definition, and count with it.
+    kept = len(definition) + (len(json.dumps(many.overrides)) if many is not None else 0)
+    stored = definition if kept <= METADATA_DEFINITION_LIMIT else None
     payload = {
         "v": METADATA_VERSION,
         "rounds": rounds,
@@ -157,6 +276,9 @@ def run_metadata(
         "stored": stored is not None,
     }
     room = min(SNAPSHOT_BYTES, PAYLOAD_BYTES - len(json.dumps(payload)))
+    if many is not None and stored is not None:
+        payload["many"] = many.encode(room)
+        room = min(SNAPSHOT_BYTES, PAYLOAD_BYTES - len(json.dumps(payload)))
     snapshot = Snapshot.of(result, room) if result is not None and stored is not None else None
     if snapshot is not None:
         payload["snapshot"] = snapshot.encode()
@@ -181,6 +303,7 @@ def stored_run(message: dict, bot_id: str | None) -> StoredRun | None:
         source_ts=str(payload.get("source_ts") or ""),
         outcome=str(payload.get("outcome") or "run"),
         snapshot=Snapshot.decode(payload.get("snapshot")),
+        many=StoredMany.decode(payload["many"]) if "many" in payload else None,
     )
 
 

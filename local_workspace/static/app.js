@@ -16,6 +16,7 @@ const ui = {
   editingInThread: false, // whether that edit form is in the thread pane
   seen: null, // every ts already shown, so only new messages are announced
   modalId: null,
+  modalFrom: null, // the conversation a shortcut's modal was opened from
 };
 
 // -- talking to the local server ----------------------------------------------------------------
@@ -127,7 +128,7 @@ function channelNote(channel) {
   if (channel.bot_is_member) {
     return "sysbot is in this channel: /model, @sysbot, fenced ```systems blocks and thread replies work.";
   }
-  return "sysbot is not in this channel, so it sees only /model here (Slack sends it nothing else).";
+  return "sysbot is not in this channel, so it sees only /model and its shortcuts here (Slack sends it nothing else).";
 }
 
 function renderThread() {
@@ -219,6 +220,8 @@ function messageTools(message, { ephemeral, inThread, isEditing, fromBot }) {
   if (!ephemeral && !inThread) tools.push(button("Reply in thread", "open-thread", message.ts));
   const mine = !fromBot && message.user === ui.data.me.id;
   if (mine && !ephemeral && !isEditing) tools.push(button("Edit", "edit", message.ts));
+  // Slack's "More actions" menu: the bot's message shortcut, on any message people can see.
+  if (!ephemeral && !isEditing) tools.push(button("Run as model", "run-as-model", message.ts));
   return tools.length ? `<div class="message-tools">${tools.join("")}</div>` : "";
 }
 
@@ -305,13 +308,15 @@ function openModal(view, errors = {}) {
     names: names(),
     idPrefix: "modal",
     errors,
+    conversations: ui.data.channels.map((c) => ({ id: c.id, label: channelLabel(c) })),
+    currentConversation: ui.modalFrom,
   });
   $("#modal-submit").textContent = view.submit?.text || "Submit";
   $("#modal-submit").hidden = !view.submit;
   $("#modal-cancel").textContent = view.close?.text || "Close";
   $("#modal-error").textContent = "";
   if (!dialog.open) dialog.showModal();
-  dialog.querySelector("textarea, input")?.focus();
+  dialog.querySelector("textarea, input, select")?.focus();
 }
 
 async function submitModal(event) {
@@ -390,6 +395,8 @@ function onClick(event) {
     status("The Home tab has no buttons the bot handles.", true);
   } else if (target.dataset.openThread) {
     openThread(target.dataset.openThread);
+  } else if (target.dataset.runAsModel && message) {
+    act("run_as_model", { channel: message.dataset.channel, ts: target.dataset.runAsModel });
   } else if (target.dataset.edit) {
     startEdit(target.dataset.edit, Boolean(target.closest("#thread")));
   } else if (target.dataset.cancelEdit) {
@@ -483,6 +490,10 @@ function setupWorkspace() {
     document.querySelector(`[data-focus-key="${CSS.escape(`${ts}:open-thread`)}"]`)?.focus();
   });
   $("#open-home").addEventListener("click", showHome);
+  $("#new-model").addEventListener("click", () => {
+    ui.modalFrom = ui.showingHome ? null : ui.channel; // Slack knows no conversation on Home
+    act("new_model", {});
+  });
   $("#reset").addEventListener("click", () => {
     if (window.confirm("Clear every message, file and form? The channels stay.")) act("reset", {});
   });

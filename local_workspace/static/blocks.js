@@ -187,11 +187,11 @@ function inputHtml(block, ctx) {
   ].join(" ");
   const label = escapeHtml(block.label?.text);
   const shown = error ? `<strong>Error:</strong> ${escapeHtml(error)}` : "";
-  return `<div class="bk-input"><label for="${id}">${label}</label>${inputControl(item, attributes)}
+  return `<div class="bk-input"><label for="${id}">${label}</label>${inputControl(item, attributes, ctx)}
     <div class="field-error" id="${id}-error">${shown}</div></div>`;
 }
 
-function inputControl(item, attributes) {
+function inputControl(item, attributes, ctx) {
   const value = escapeHtml(item.initial_value ?? "");
   if (item.type === "number_input") {
     const step = item.is_decimal_allowed ? "any" : "1";
@@ -201,6 +201,16 @@ function inputControl(item, attributes) {
   }
   if (item.type === "plain_text_input" && item.multiline) {
     return `<textarea rows="8" spellcheck="false" ${attributes}>${value}</textarea>`;
+  }
+  if (item.type === "conversations_select") {
+    // Slack preselects the conversation the modal was opened from, where it knows one.
+    const current = item.default_to_current_conversation ? ctx.currentConversation : null;
+    const options = (ctx.conversations || []).map(
+      ({ id, label }) =>
+        `<option value="${escapeHtml(id)}"${id === current ? " selected" : ""}>${escapeHtml(label)}</option>`,
+    );
+    const none = current ? "" : '<option value="">Choose a conversation</option>';
+    return `<select ${attributes}>${none}${options.join("")}</select>`;
   }
   return `<p class="bk-unknown">[${escapeHtml(item.type)} input: not drawn here]</p>`;
 }

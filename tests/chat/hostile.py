@@ -43,6 +43,12 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "a name, spaces, equals, spaces": lambda n: (
         "a" + " " * (n // 2 - 2) + "=" + " " * (n // 2 - 2) + "x"
     ),
+    "a list of values that goes on": _opened("a=1", ",1"),
+    "a list of values, spaces after each comma": _repeated("a=1, "),
+    "a range, spaces, no step": lambda n: "a=1..2" + " " * (n - 7) + "x",
+    "ranges that almost have a step": _repeated("a=1..2 step "),
+    "find lines without a goal": _repeated("find a in 1..2:\n"),
+    "find, a name and spaces": lambda n: "find a" + " " * (n - 8) + ":>",
     "entities": _repeated("&gt;"),
     "unicode spaces and quotes": _repeated("\u00a0\u2019\u200b"),
     "punctuation lines in a thread": _repeated(".,;:!? \n"),

@@ -304,3 +304,61 @@ def test_an_error_is_bold_without_asterisks(page):
     expect(bold.locator("code")).to_have_text("Screns")
     expect(error.locator(".bk-section").first).not_to_contain_text("*")
     shot(page, "13-error-bold")
+
+
+def test_run_as_model_on_messages(page):
+    page.fill("#composer-input", "lunch at noon?")
+    page.press("#composer-input", "Enter")
+    lunch = page.locator("#messages .message", has_text="lunch at noon?")
+    lunch.get_by_role("button", name="Run as model").click()
+    note = page.locator("#messages .message.ephemeral").last
+    expect(note).to_contain_text("couldn't find a model")
+    expect(note).to_contain_text("Only visible to you")
+    shot(page, "14-run-as-model-no-model")
+
+    page.fill("#composer-input", "Legacy(120) > Migrated @ 10")
+    page.press("#composer-input", "Enter")
+    model = page.locator("#messages .message", has_text="Legacy(120) > Migrated @ 10")
+    expect(model.locator(".thread-link")).to_have_text(re.compile("1 reply"))
+    model.get_by_role("button", name="Run as model").click()
+    expect(model.locator(".thread-link")).to_have_text(re.compile("2 replies"))
+    model.locator(".thread-link").click()
+    ran = page.locator("#thread .message.from-bot").last
+    expect(ran).to_contain_text("ran this message as a model")
+    expect(ran.locator("tbody tr").last.locator("td")).to_have_text(["10", "20", "100"])
+    shot(page, "15-run-as-model")
+
+    page.get_by_role("button", name="random", exact=True).click()
+    page.fill("#composer-input", "Legacy(120) > Migrated @ 10")
+    page.press("#composer-input", "Enter")
+    page.locator("#messages .message", has_text="Legacy(120)").get_by_role(
+        "button", name="Run as model"
+    ).click()
+    expect(page.locator("#messages .message.ephemeral").last).to_contain_text("/invite @sysbot")
+
+
+def test_the_new_model_button_posts_where_you_choose(page):
+    page.get_by_role("button", name="New model").click()
+    dialog = page.get_by_role("dialog", name="Run a model")
+    expect(dialog).to_be_visible()
+    picker = dialog.get_by_label("Post in")
+    expect(picker.locator("option:checked")).to_have_text("#general")
+    dialog.get_by_label("Model").fill("\n".join(HIRING))
+    dialog.get_by_label("Rounds").fill("6")
+    shot(page, "16-new-model")
+    dialog.get_by_role("button", name="Run").click()
+
+    expect(dialog).to_be_hidden()
+    posted = page.locator("#messages .message.from-bot").last
+    expect(posted).to_contain_text("ran a model from the editor")
+    expect(posted.locator("tbody tr").last.locator("td").first).to_have_text("6")
+
+    page.get_by_role("button", name="New model").click()
+    dialog.get_by_label("Model").fill("[a] > b @ 5")
+    dialog.get_by_label("Post in").select_option(label="#random")
+    dialog.get_by_role("button", name="Run").click()
+    expect(dialog).to_be_hidden()
+    page.get_by_role("button", name="random", exact=True).click()
+    shown = page.locator("#messages .message.from-bot").last
+    expect(shown).to_contain_text("reruns in the thread won't work here")
+    shot(page, "17-new-model-elsewhere")

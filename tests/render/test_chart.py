@@ -79,9 +79,7 @@ def test_a_run_cut_short_is_charted_to_its_last_round():
     assert result.truncated and 20 < last < 1000
     chart = line_chart(result)
     assert chart.undrawable == ["a"]
-    assert chart.block["chart"]["axis_config"]["categories"] == [
-        str(r) for r in chart_rounds(last)
-    ]
+    assert chart.block["chart"]["axis_config"]["categories"] == [str(r) for r in chart_rounds(last)]
 
 
 # Infinity from an infinite stock: `b` is 0 in round 0 and infinite from round 1.

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.manifest import load_manifest
 from slack_standin import SlackStandIn
 from slack_standin.sender import SlackSender
 from tests.servers import FunctionServer
@@ -34,6 +35,7 @@ def standin() -> Iterator[SlackStandIn]:
     with SlackStandIn(bot_token=BOT_TOKEN) as slack:
         for channel, member in CHANNELS.items():
             slack.add_channel(channel, name=channel.lower(), bot_is_member=member)
+        slack.declare_functions(load_manifest()["functions"])
         yield slack
 
 

@@ -148,3 +148,41 @@ def test_a_click_whose_work_fails_gets_an_ephemeral_apology(slack):
     assert bot_replies(slack.standin, "C1", result["ts"]) == []
     [apology] = slack.standin.ephemerals("C1")
     assert (apology["recipient"], apology["text"]) == ("U7", SLACK_APOLOGY)
+
+
+def test_one_step_execution_served_by_two_instances_at_once_posts_and_completes_once(
+    slack, standin
+):
+    step = slack.function_executed(
+        "run_systems_model", {"model": FUNNEL, "rounds": 4, "channel": "C1"}
+    )
+    answers = []
+    late = int(time.time()) - 3  # as above: the first delivery is already late, so it checks
+    with FunctionServer("slack_events", bot_env(standin)) as other, stand_in_delays() as held:
+        SlackSender(standin, other.url, SIGNING_SECRET).command("help")  # its auth.test
+        # Both channel checks find nothing: each answer is held until both have looked.
+        standin.fail_next("conversations.history", delay=0.5, times=2)
+        first = threading.Thread(
+            target=lambda: answers.append(slack.event(step, "EvSTEPRACE", signed_at=late))
+        )
+        second = threading.Thread(
+            target=lambda: answers.append(
+                slack.event(step, event_id="EvSTEPRACE", retry=1, url=other.url)
+            )
+        )
+        first.start()
+        second.start()
+        held.wait_until_held(2)
+        held.release()
+        first.join()
+        second.join()
+
+    assert [answer.status_code for answer in answers] == [200, 200]
+    [post] = standin.messages("C1")
+    assert table(post) == systems_table(FUNNEL, 4)
+    assert len(standin.calls_to("chat.postMessage")) == 2
+    assert len(standin.calls_to("chat.delete")) == 1
+    [execution] = standin.executions
+    assert execution["state"] == "completed"
+    assert execution["outputs"]["message_link"].endswith(post["ts"].replace(".", ""))
+    assert len(standin.calls_to("functions.completeSuccess")) == 1

@@ -141,3 +141,29 @@ def test_a_request_bolt_could_not_read_is_refused_400():
 
 def test_an_event_that_failed_before_any_listener_because_slack_did_is_answered_500():
     assert handle(SlackUnavailable("URLError"), request(EVENT, listener=None)) is None
+
+
+STEP = {
+    "type": "event_callback",
+    "event_id": "Ev2",
+    "event": {"type": "function_executed", "function_execution_id": "Fx1"},
+}
+
+
+def _step_request(failed: list) -> BoltRequest:
+    bolt = request(STEP, Kind.STEP)
+    bolt.context["function_execution_id"] = "Fx1"
+    bolt.context["fail"] = failed.append  # Bolt's fail(), recorded
+    return bolt
+
+
+def test_a_workflow_step_that_failed_for_good_is_failed_with_the_apology():
+    failed: list = []
+    assert handle(KeyError("x"), _step_request(failed)).status == 200
+    assert failed == [APOLOGY]
+
+
+def test_a_workflow_step_that_a_retry_could_finish_is_left_to_the_retry():
+    failed: list = []
+    assert handle(slack_api_error("ratelimited", 429), _step_request(failed)) is None
+    assert failed == []

@@ -29,7 +29,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from bot.manifest import load_manifest
 from bot.render.blocks import ACTION_CSV, ACTION_EDIT, ACTION_MORE_ROUNDS
+from bot.render.views import model_modal
+from bot.slack.listeners.functions import RUN_SYSTEMS_MODEL
+from bot.slack.listeners.shortcuts import NEW_MODEL, RUN_AS_MODEL
 from slack_standin import SlackStandIn
 from slack_standin.sender import BotResponse, SlackSender
 from tests.in_process import function_client
@@ -52,6 +56,7 @@ MALFORMED = {
     "msg_too_long",
     "no_text",
     "invalid_payload",
+    "parameter_validation_failed",  # a step's outputs not as the manifest declares them
 }
 POSTING = {
     "chat.postMessage",
@@ -63,6 +68,8 @@ POSTING = {
     "files.getUploadURLExternal",
     "files.completeUploadExternal",
     "response_url",
+    "functions.completeSuccess",
+    "functions.completeError",
 }
 SETTINGS = settings(
     derandomize=True,
@@ -81,6 +88,7 @@ def slack() -> Iterator[SlackStandIn]:
     with SlackStandIn(bot_token=BOT_TOKEN) as standin:
         for channel, member in {"C1": True, "C2": False, "D1": False}.items():
             standin.add_channel(channel, name=channel.lower(), bot_is_member=member)
+        standin.declare_functions(load_manifest()["functions"])
         yield standin
 
 
@@ -141,6 +149,16 @@ def templates(slack: SlackStandIn, scene: dict) -> dict[str, Callable[[], tuple[
         "csv": lambda: requests.built(lambda: requests.click("C1", result, ACTION_CSV)),
         "editor": lambda: requests.built(lambda: requests.click("C1", result, ACTION_EDIT)),
         "submit": lambda: requests.built(lambda: requests.submit_view(_modal(result), MODEL, "5")),
+        "run_as_model": lambda: requests.built(
+            lambda: requests.message_shortcut(RUN_AS_MODEL, "C1", mention)
+        ),
+        "new_model": lambda: requests.built(lambda: requests.global_shortcut(NEW_MODEL)),
+        "new_model_submit": lambda: requests.built(
+            lambda: requests.submit_editor(_picker_modal(), MODEL, "5", "C1")
+        ),
+        "step": event(
+            lambda s: s.function_executed(RUN_SYSTEMS_MODEL, {"model": MODEL, "channel": "C1"})
+        ),
     }
 
 
@@ -174,6 +192,11 @@ def _modal(result: dict) -> dict:
         "callback_id": "sysbot_model_modal",
         "private_metadata": json.dumps(place),
     }
+
+
+def _picker_modal() -> dict:
+    """The "New model" editor, as views.open stored it."""
+    return {**model_modal("", 10, {}, 1000, pick_conversation=True), "id": "V1"}
 
 
 def encode(request: tuple[str, object]) -> tuple[bytes, str]:
@@ -308,6 +331,10 @@ KINDS = [
     "csv",
     "editor",
     "submit",
+    "run_as_model",
+    "new_model",
+    "new_model_submit",
+    "step",
 ]
 
 
@@ -387,4 +414,5 @@ def test_what_the_properties_found(handler, slack, name):
 def test_the_examples_reached_the_bot():
     """The mutations leave enough intact that the bot posts, updates, uploads and opens views."""
     wanted = {"chat.postMessage", "chat.update", "response_url", "files.completeUploadExternal"}
+    wanted.add("functions.completeSuccess")
     assert wanted <= set(reached), reached

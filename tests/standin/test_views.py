@@ -18,6 +18,20 @@ def plain(text: str) -> dict[str, str]:
     return {"type": "plain_text", "text": text}
 
 
+PICKER = {
+    "type": "input",
+    "block_id": "conversation",
+    "label": plain("Post in"),
+    "element": {
+        "type": "conversations_select",
+        "action_id": "value",
+        "default_to_current_conversation": True,
+        "response_url_enabled": True,
+        "filter": {"include": ["public", "im"], "exclude_bot_users": True},
+    },
+}
+
+
 def modal(**overrides: Any) -> dict[str, Any]:
     view = {
         "type": "modal",
@@ -113,6 +127,12 @@ VIEW_CASES = [
         modal(blocks=[SECTION]),
         modal(blocks=[{"type": "data_visualization", "title": "t", "chart": {"type": "line"}}]),
         "not allowed in a view",
+    ),
+    (
+        "conversation picker",
+        modal(blocks=[PICKER]),
+        modal(blocks=[{**PICKER, "element": {**PICKER["element"], "filter": {"include": "all"}}}]),
+        "/filter/include",
     ),
     ("input needs submit", modal(), {k: v for k, v in modal().items() if k != "submit"}, "/submit"),
     ("type", modal(), modal(type="sheet"), "/view/type"),

@@ -14,12 +14,21 @@ reply.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.logs import Kind, Outcome
-from bot.slack.answering.answer import Answer, HelpAnswer, NoModelAnswer, RunAnswer
+from bot.slack.answering.answer import (
+    Answer,
+    HelpAnswer,
+    NoModelAnswer,
+    RunAnswer,
+    SeekAnswer,
+    SweepAnswer,
+)
 from bot.slack.answering.dedupe import Claim, RecentKeys, StillInFlight
 from bot.slack.answering.reply import Reply, send_reply
 from bot.slack.answering.user_message import Intent, UserMessage, read_intent
@@ -48,6 +57,12 @@ def answer_message(request: SlackRequest, message: UserMessage, *, addressed: bo
     `addressed`: the message is for the bot (a mention, a direct message), so it always gets an
     answer, if only the short guide."""
     key = f"{message.channel}:{message.ts}"
+    return handled_once(request, key, lambda: _answer_once(request, message, addressed))
+
+
+def handled_once(request: SlackRequest, key: str, handle: Callable[[], Answered]) -> Answered:
+    """`handle()` unless this instance has handled `key` already (a repeat delivery); a repeat
+    coming while the first is still being handled waits for it, as answer_message says."""
     wait = min(IN_FLIGHT_WAIT_SECONDS, request.deadline.remaining() - IN_FLIGHT_RESERVE_SECONDS)
     claim = _recent.claim(key, wait=max(0.0, wait))
     if claim is Claim.HANDLED:
@@ -55,7 +70,7 @@ def answer_message(request: SlackRequest, message: UserMessage, *, addressed: bo
     if claim is Claim.IN_FLIGHT:
         raise StillInFlight(key)
     try:
-        answered = _answer_once(request, message, addressed)
+        answered = handle()
     except Exception:
         _recent.release(key)  # so that Slack's retry can try again
         raise
@@ -96,7 +111,7 @@ def _answer_once(request: SlackRequest, message: UserMessage, addressed: bool) -
     posted = send_reply(request.client, reply, request.limits.max_rounds)
     if checked and _answered_elsewhere(thread, message, posted):
         return Answered(Outcome.DUPLICATE)
-    rerun = isinstance(answer, RunAnswer) and answer.rerun
+    rerun = isinstance(answer, RunAnswer | SweepAnswer | SeekAnswer) and answer.rerun
     return Answered(answer.outcome, Kind.RERUN if rerun else None)
 
 
@@ -117,7 +132,7 @@ def _answered(thread: Thread, message: UserMessage) -> bool:
     """Whether the thread holds the bot's reply to the message; replies left by two instances
     answering at once are cut down to the first."""
     replies = thread.replies_to(message.ts)
-    _delete(thread, [reply.ts for reply in replies[1:]])
+    delete_own(thread.client, thread.channel, [reply.ts for reply in replies[1:]])
     return bool(replies)
 
 
@@ -125,21 +140,21 @@ def _answered_elsewhere(thread: Thread, message: UserMessage, posted_ts: str) ->
     """Two instances can answer one message at once (a retry served while the first delivery
     still is): both post, then read the thread again, and the later reply is deleted."""
     replies = thread.replies_to(message.ts)
-    if not any(_older(reply.ts, posted_ts) for reply in replies):
+    if not any(older(reply.ts, posted_ts) for reply in replies):
         return False
-    _delete(thread, [posted_ts])
+    delete_own(thread.client, thread.channel, [posted_ts])
     return True
 
 
-def _delete(thread: Thread, timestamps: list[str]) -> None:
+def delete_own(client: WebClient, channel: str, timestamps: list[str]) -> None:
     """Delete the bot's own messages; one already gone (another instance's work) is fine."""
     for ts in timestamps:
         try:
-            thread.client.chat_delete(channel=thread.channel, ts=ts)
+            client.chat_delete(channel=channel, ts=ts)
         except SlackApiError as error:
             if error.response.get("error") != "message_not_found":
                 raise
 
 
-def _older(ts: str, other: str) -> bool:
+def older(ts: str, other: str) -> bool:
     return (float(ts), ts) < (float(other), other)

@@ -4,7 +4,7 @@ the one function that sends it, at the richest Block Kit level the workspace sho
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from slack_bolt import Respond
@@ -13,11 +13,15 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.render.blocks import Fallback
-from bot.slack.answering.answer import Answer
+from bot.slack.answering.answer import Answer, ResultAnswer
 
 T = TypeVar("T")
 INVALID_BLOCKS = "invalid_blocks"
 NOT_A_MEMBER = {"not_in_channel", "channel_not_found"}
+NOT_A_MEMBER_NOTE = (
+    "_I'm not a member of this channel, so reruns in the thread won't work here: "
+    "`/invite` me to use them._"
+)
 
 
 class SlackRefused(Exception):
@@ -56,6 +60,20 @@ def send_reply(client: WebClient, reply: Reply, max_rounds: int) -> str:
     else:
         send = _web_api(client.chat_update, ts=reply.replaces, **fields)
     return _richest_accepted(send, reply.answer, max_rounds)
+
+
+def post_in_channel(
+    client: WebClient, respond: Respond, channel: str, answer: ResultAnswer, max_rounds: int
+) -> None:
+    """Post as the bot (so the thread can be rerun); outside its channels, answer in place
+    through the request's response_url, saying why reruns won't work there."""
+    try:
+        send_reply(client, Reply(answer, channel), max_rounds)
+    except SlackApiError as error:
+        if not is_not_a_member(error) or respond.response_url is None:
+            raise
+        noted = replace(answer, heading=f"{answer.heading}\n{NOT_A_MEMBER_NOTE}")
+        respond_in_channel(respond, noted, max_rounds)
 
 
 def respond_in_channel(respond: Respond, answer: Answer, max_rounds: int) -> None:

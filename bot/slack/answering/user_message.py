@@ -32,7 +32,7 @@ class UserMessage:
         if not isinstance(channel, str) or not isinstance(message, dict):
             return None
         ts, text, thread_ts = message.get("ts"), message.get("text"), message.get("thread_ts")
-        if not _is_ts(ts) or not (thread_ts is None or _is_ts(thread_ts)):
+        if not is_ts(ts) or not (thread_ts is None or is_ts(thread_ts)):
             return None
         if not (text is None or isinstance(text, str)):
             return None
@@ -94,6 +94,6 @@ def read_intent(message: UserMessage, addressed: bool, heading: str | None = Non
     return Intent(rerun, run, heading=heading)
 
 
-def _is_ts(value: object) -> bool:
+def is_ts(value: object) -> bool:
     """Whether `value` has the shape of a Slack message ts, "1712345678.000100"."""
     return isinstance(value, str) and bool(_TS.fullmatch(value))

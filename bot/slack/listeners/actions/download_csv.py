@@ -1,12 +1,13 @@
-""" "CSV": upload every round and stock at full precision as a file in the thread."""
+""" "CSV": upload every round and stock at full precision as a file in the thread (a sweep's:
+every scenario's, with a scenario column)."""
 
 from functools import partial
 
 from slack_bolt import Ack, BoltContext, Respond
 
 from bot.logs import Outcome
-from bot.model import ModelError, run_definition
-from bot.render.data import result_csv
+from bot.model import ModelError
+from bot.slack.answering.answer import csv_of
 from bot.slack.answering.reply import reply_privately
 from bot.slack.clicked_run import RUN_GONE, ClickedRun, on_clicked_run
 from bot.slack.context import SlackRequest, log_outcome, slack_request
@@ -19,22 +20,17 @@ def download_csv(ack: Ack, body: dict, respond: Respond, context: BoltContext) -
 
 
 def _upload(request: SlackRequest, respond: Respond, clicked: ClickedRun) -> Outcome:
-    run = clicked.run
     try:
-        result = run_definition(run.definition, run.rounds, None, request.run_limits)
+        csv = csv_of(clicked.run, request.run_limits)
     except ModelError:  # it ran before; only changed limits can refuse it now
         reply_privately(respond, RUN_GONE)
         return Outcome.RUN_NOT_FOUND
     request.client.files_upload_v2(
         channel=clicked.channel,
         thread_ts=clicked.thread_ts,
-        content=result_csv(result),
-        filename=f"sysbot-{len(result.rows) - 1}-rounds.csv",
-        title=f"Model run: {_count(len(result.stocks), 'stock')}, {len(result.rows) - 1} rounds",
-        initial_comment="The full result, every round and stock at full precision.",
+        content=csv.content,
+        filename=csv.filename,
+        title=csv.title,
+        initial_comment=csv.comment,
     )
     return Outcome.OK
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -5,22 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from slack_bolt import Ack, BoltContext, Respond
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.chat.reader import read_request
 from bot.logs import Outcome
 from bot.model import ModelError
 from bot.render.views import help_message
-from bot.slack.answering.answer import ErrorAnswer, ModelRun, RunAnswer
-from bot.slack.answering.reply import Reply, is_not_a_member, respond_in_channel, send_reply
+from bot.slack.answering.answer import ErrorAnswer, ModelRun
+from bot.slack.answering.reply import post_in_channel
 from bot.slack.context import SlackRequest, log_outcome, slack_request
 
 HELP_WORDS = {"", "help", "-h", "--help", "?"}
-NOT_A_MEMBER_NOTE = (
-    "_I'm not a member of this channel, so reruns in the thread won't work here: "
-    "`/invite` me to use them._"
-)
 
 
 def model_command(ack: Ack, command: dict, respond: Respond, context: BoltContext) -> None:
@@ -39,19 +33,6 @@ def _answer(ack: Ack, command: dict, respond: Respond, request: SlackRequest) ->
         return Outcome.MODEL_ERROR
     answer = replace(answer, heading=f"<@{command['user_id']}> ran `/model`")
     max_rounds = request.limits.max_rounds
-    _post_in_channel(request.client, respond, command["channel_id"], answer, max_rounds)
+    post_in_channel(request.client, respond, command["channel_id"], answer, max_rounds)
     ack()
     return Outcome.OK
-
-
-def _post_in_channel(
-    client: WebClient, respond: Respond, channel: str, answer: RunAnswer, max_rounds: int
-) -> None:
-    """Post as the bot (so the thread can be rerun); outside its channels, answer in place."""
-    try:
-        send_reply(client, Reply(answer, channel), max_rounds)
-    except SlackApiError as error:
-        if not is_not_a_member(error):
-            raise
-        noted = replace(answer, heading=f"{answer.heading}\n{NOT_A_MEMBER_NOTE}")
-        respond_in_channel(respond, noted, max_rounds)
