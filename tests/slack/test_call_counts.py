@@ -120,3 +120,12 @@ def test_a_definition_too_long_for_the_csv_button_is_read_from_the_thread(sender
     click = clicking(sender, result)
 
     assert click(ACTION_CSV) == ["conversations.replies", *UPLOAD]
+
+
+def test_a_sweeps_csv_button_reads_the_thread_for_the_sweep(sender):
+    """A sweep's CSV is every scenario's: what it needs is in the message's metadata only."""
+    sender.command(f"Screens=1,2 rounds=4\n```\n{FUNNEL}\n```")
+    [result] = sender.standin.messages("C1")
+    click = clicking(sender, result)
+
+    assert click(ACTION_CSV) == ["conversations.replies", *UPLOAD]
