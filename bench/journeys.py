@@ -22,6 +22,7 @@ from bench.workload import (
     command_text,
     fenced,
     hello,
+    hello_waiting,
     mention_text,
 )
 from bot.render.blocks import ACTION_CSV, ACTION_EDIT, ACTION_MORE_ROUNDS
@@ -119,7 +120,20 @@ def send_hello(target: Target, scene: Scene) -> Sample:
     return hello(target)
 
 
+def send_hello_waiting(target: Target, scene: Scene) -> Sample:
+    return hello_waiting(target)
+
+
 HELLO = Journey("hello", "hello-world", nothing, send_hello, 0, server="hello")
+# Not a baseline: how much CPU a request costs more only because its server waits mid-request.
+HELLO_WAITING = Journey(
+    "hello_waiting",
+    "hello-world waiting one round trip (a reference)",
+    nothing,
+    send_hello_waiting,
+    0,
+    server="hello_waiting",
+)
 JOURNEYS = [
     Journey(
         "command",

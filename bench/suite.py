@@ -49,6 +49,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--json", type=Path, default=RESULTS / "latest.json", help="where to write the JSON"
     )
     parser.add_argument(
+        "--figures",
+        type=_figures,
+        default=ALL_FIGURES,
+        help="only these figures, e.g. 3 or 1,2 (while working on them; the table is partial)",
+    )
+    parser.add_argument(
         "--round-trip-ms",
         type=float,
         default=ROUND_TRIP_MS,
@@ -57,23 +63,41 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def served(standin: SlackStandIn, plan: Plan, logs: Path, round_trip_ms: float) -> list[Row]:
-    """Figures 3, 4 and 6 against one set of real servers."""
+ALL_FIGURES = frozenset(range(1, 7))
+
+
+def _figures(text: str) -> frozenset[int]:
+    chosen = frozenset(int(part) for part in text.split(","))
+    if not chosen <= ALL_FIGURES:
+        raise argparse.ArgumentTypeError(f"figures are numbered 1 to 6, not {text}")
+    return chosen
+
+
+def served(
+    standin: SlackStandIn, plan: Plan, logs: Path, round_trip_ms: float, figures: frozenset[int]
+) -> list[Row]:
+    """Figures 3, 4 and 6 (those of them in `figures`) against one set of real servers."""
     env = bot_env(standin)
     running = {
         "slack_events": servers.start("slack_events", servers.MAIN_SOURCE, env, logs / "slack.log"),
         "run_model": servers.start("run_model", servers.MAIN_SOURCE, env, logs / "api.log"),
         "hello": servers.start("hello", servers.HELLO_SOURCE, env, logs / "hello.log"),
+        "hello_waiting": servers.start(
+            "hello_waiting",
+            servers.HELLO_SOURCE,
+            {**env, "BENCH_WAIT_SECONDS": str(round_trip_ms / 1000)},
+            logs / "hello_waiting.log",
+        ),
     }
     try:
-        return _measure_served(standin, plan, running, round_trip_ms)
+        return _measure_served(standin, plan, running, round_trip_ms, figures)
     finally:
         for server in running.values():
             server.stop()
 
 
 def _measure_served(
-    standin: SlackStandIn, plan: Plan, running: dict, round_trip_ms: float
+    standin: SlackStandIn, plan: Plan, running: dict, round_trip_ms: float, figures: frozenset[int]
 ) -> list[Row]:
     """Journeys with Slack at a distance; throughput and memory without (they are about the
     server, and at a distance they would take many minutes)."""
@@ -81,17 +105,25 @@ def _measure_served(
     pool = Pool()
     slack_port, api_port = running["slack_events"].port, running["run_model"].port
     sender = BenchSender(standin, slack_port, SIGNING_SECRET, pool)
-    target = Target(standin, pool, sender, api_port, running["hello"].port)
+    target = Target(
+        standin, pool, sender, api_port, running["hello"].port, running["hello_waiting"].port
+    )
     journeys.check(target)
     memory.warm_up(target)
     readings["warm"] = memory.snapshot(running)
     at_warm = dict(pool.sent)
-    standin.set_latency(Latency.round_trips(round_trip_ms / 1000))
-    try:
-        rows = warm.journey_rows(target, running, plan.journey_requests, round_trip_ms)
-    finally:
-        standin.set_latency(Latency())
-    rows += warm.throughput_rows(target, plan.throughput_requests, plan.throughput_threads)
+    rows = []
+    if 3 in figures:
+        standin.set_latency(Latency.round_trips(round_trip_ms / 1000))
+        try:
+            rows += warm.journey_rows(target, running, plan.journey_requests, round_trip_ms)
+        finally:
+            standin.set_latency(Latency())
+    if 4 in figures:
+        rows += warm.throughput_rows(target, plan.throughput_requests, plan.throughput_threads)
+    if 6 not in figures:
+        pool.close()
+        return rows
     memory.top_up(target, pool.sent[slack_port] - at_warm[slack_port], plan.memory_requests)
     readings["end"] = memory.snapshot(running)
     requests = {
@@ -106,17 +138,25 @@ def progress(what: str, started: float) -> None:
     print(f"[{time.monotonic() - started:6.1f} s] {what}", file=sys.stderr, flush=True)
 
 
-def run_all(plan: Plan, logs: Path, round_trip_ms: float) -> list[Row]:
+def run_all(
+    plan: Plan, logs: Path, round_trip_ms: float, figures: frozenset[int] = ALL_FIGURES
+) -> list[Row]:
     started = time.monotonic()
-    progress("5. model layer (in-process, first: no server competes for the CPU)", started)
-    rows = model_layer.run(plan.model_repeats)
+    rows = []
+    if 5 in figures:
+        progress("5. model layer (in-process, first: no server competes for the CPU)", started)
+        rows += model_layer.run(plan.model_repeats)
     with new_standin() as standin:
-        progress("2. import cost", started)
-        rows += imports.run(standin, plan.import_runs)
-        progress("1. cold start", started)
-        rows += cold.run(standin, plan.cold_runs, logs)
-        progress(f"3, 4, 6. warm journeys ({round_trip_ms:g} ms away), throughput, memory", started)
-        rows += served(standin, plan, logs, round_trip_ms)
+        if 2 in figures:
+            progress("2. import cost", started)
+            rows += imports.run(standin, plan.import_runs)
+        if 1 in figures:
+            progress("1. cold start", started)
+            rows += cold.run(standin, plan.cold_runs, logs)
+        if figures & {3, 4, 6}:
+            far = f"{round_trip_ms:g} ms away"
+            progress(f"3, 4, 6. warm journeys ({far}), throughput, memory", started)
+            rows += served(standin, plan, logs, round_trip_ms, figures)
     progress("done", started)
     return rows
 
@@ -139,11 +179,13 @@ def main(argv: list[str] | None = None) -> int:
     info, date, started = machine(), now(), time.monotonic()
     load = {"start": load_average()}
     command = f"{COMMAND} --quick" if args.quick else COMMAND
+    if args.figures != ALL_FIGURES:
+        command += f" --figures {','.join(map(str, sorted(args.figures)))}"
     if args.round_trip_ms != ROUND_TRIP_MS:
         command += f" --round-trip-ms {args.round_trip_ms:g}"
     print(f"{command}: {date}\n{machine_line(info)}\n", file=sys.stderr, flush=True)
     try:
-        rows = run_all(plan, logs, args.round_trip_ms)
+        rows = run_all(plan, logs, args.round_trip_ms, args.figures)
     finally:
         servers.stop_all()
     seconds = round(time.monotonic() - started, 1)

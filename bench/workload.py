@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bench.client import BenchSender, Pool
 from bench.servers import REPO, child_env
 from slack_standin import BOT_USER_ID, SlackStandIn
-from slack_standin.tls import self_signed, trust_bundle
+from slack_standin.tls import cert_dir_setting, self_signed, trust_directory
 
 BOT_TOKEN = "xoxb-bench-token"
 SIGNING_SECRET = "bench-signing-secret"
@@ -18,8 +18,9 @@ COMMAND_ROUNDS = 10
 RERUN_TEXT = "rounds=12"
 COMPARISON_MARK = "Compared with the run before"
 TLS_DIR = REPO / "bench" / "results" / "tls"
-# What the bot trusts (SSL_CERT_FILE): the system's CA bundle and the stand-in's certificate.
-TRUST_FILE = TLS_DIR / "trust.pem"
+# What the bot trusts (SSL_CERT_DIR): the stand-in's certificate in a hashed CA directory, and
+# the system's (made by new_standin()).
+TRUST_DIR = TLS_DIR / "trusted"
 
 # A hiring funnel: 7 stocks, fixed rates, conversions and leaks, floats and integers.
 MODEL_7 = "\n".join(
@@ -55,7 +56,7 @@ def fenced(definition: str) -> str:
 
 
 def slack_settings(standin: SlackStandIn) -> dict[str, str]:
-    return {**standin.bot_settings(SIGNING_SECRET), "SSL_CERT_FILE": str(TRUST_FILE)}
+    return {**standin.bot_settings(SIGNING_SECRET), "SSL_CERT_DIR": cert_dir_setting(TRUST_DIR)}
 
 
 def bot_env(standin: SlackStandIn) -> dict[str, str]:
@@ -65,7 +66,7 @@ def bot_env(standin: SlackStandIn) -> dict[str, str]:
 def new_standin() -> SlackStandIn:
     """The stand-in over HTTPS, with a new self-signed certificate that the bot trusts."""
     certificate = self_signed(TLS_DIR)
-    trust_bundle(certificate, TRUST_FILE)
+    trust_directory(certificate, TRUST_DIR)
     standin = SlackStandIn(bot_token=BOT_TOKEN, certificate=certificate)
     standin.add_channel(CHANNEL, name="general", bot_is_member=True)
     return standin
@@ -103,6 +104,7 @@ class Target:
     slack: BenchSender
     api_port: int
     hello_port: int
+    hello_waiting_port: int | None = None
 
 
 Kind = Callable[[Target], Sample]
@@ -139,6 +141,13 @@ def api(target: Target) -> Sample:
 def hello(target: Target) -> Sample:
     """The same JSON body as the API call, to a function that ignores it."""
     reply = target.pool.request(target.hello_port, "POST", api_body(), JSON_HEADERS)
+    return Sample(reply.status, reply.elapsed, reply.body.decode())
+
+
+def hello_waiting(target: Target) -> Sample:
+    """As `hello`, to the hello-world that waits a round trip before answering."""
+    assert target.hello_waiting_port is not None
+    reply = target.pool.request(target.hello_waiting_port, "POST", api_body(), JSON_HEADERS)
     return Sample(reply.status, reply.elapsed, reply.body.decode())
 
 

@@ -33,12 +33,19 @@ class ConnectionWatch:
         self._changed = threading.Condition()
         self._watcher_pid: int | None = None  # the worker process its thread runs in
 
+    def set_limit(self, limit_seconds: float) -> None:
+        with self._changed:
+            self.limit_seconds = limit_seconds
+            self._changed.notify()  # a watcher waiting out the old limit waits the new one
+
     def arm(self, sock: socket.socket) -> int:
+        """Watch `sock`. The watcher is not woken for it: it wakes at the soonest deadline, or
+        after `limit_seconds` when it has none, both before this socket's own deadline (a
+        thread switch per request saved)."""
         with self._changed:
             self._start_watcher()
             token = next(self._tokens)
             self._served[token] = (time.monotonic() + self.limit_seconds, sock)
-            self._changed.notify()
             return token
 
     def disarm(self, token: int) -> None:
@@ -60,7 +67,7 @@ class ConnectionWatch:
                         del self._served[token]
                         _shut(sock)
                 soonest = min((deadline for deadline, _ in self._served.values()), default=None)
-                self._changed.wait(None if soonest is None else soonest - now)
+                self._changed.wait(self.limit_seconds if soonest is None else soonest - now)
 
 
 WATCH = ConnectionWatch(limit_seconds=10.0)
@@ -69,7 +76,7 @@ WATCH = ConnectionWatch(limit_seconds=10.0)
 def bound_request_time(limit_seconds: float) -> None:
     """Give every connection a worker thread serves `limit_seconds`, where gunicorn's threaded
     worker serves this process (functions-framework's server, here and on Cloud Run)."""
-    WATCH.limit_seconds = limit_seconds
+    WATCH.set_limit(limit_seconds)
     try:
         from gunicorn.workers.gthread import ThreadWorker
     except ImportError:  # no gunicorn: Flask's development server, or Windows

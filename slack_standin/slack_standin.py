@@ -269,6 +269,11 @@ class SlackStandIn:
         with self._service.lock:
             return list(self._service.refusals)
 
+    def methods(self) -> list[str]:
+        """The method of every request so far, as `calls` names them (no copy of their args)."""
+        with self._service.lock:
+            return [method for method, _ in self._service.calls]
+
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         return [args for name, args in self.calls if name == method]
 

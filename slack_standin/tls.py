@@ -1,5 +1,6 @@
-"""TLS for the stand-in: a self-signed certificate for 127.0.0.1, and the CA bundle that makes a
-client trust it through ``SSL_CERT_FILE`` as it trusts Slack's certificate.
+"""TLS for the stand-in: a self-signed certificate for 127.0.0.1, and the CA bundle or the hashed
+CA directory that makes a client trust it through ``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` as it
+trusts Slack's certificate.
 
 The certificate is made by the ``openssl`` command-line tool (Debian's ``openssl`` package), so
 the stand-in needs no Python package for it.
@@ -7,6 +8,7 @@ the stand-in needs no Python package for it.
 
 from __future__ import annotations
 
+import os
 import shutil
 import ssl
 import subprocess
@@ -33,9 +35,7 @@ class Certificate:
 
 def self_signed(directory: Path) -> Certificate:
     """A new self-signed certificate for 127.0.0.1 (P-256, as cheap to serve as it gets)."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        raise RuntimeError("the stand-in's TLS needs the openssl command (apt-get install openssl)")
+    openssl = _openssl()
     directory.mkdir(parents=True, exist_ok=True)
     certificate = Certificate(directory / "standin-cert.pem", directory / "standin-key.pem")
     subprocess.run(
@@ -75,6 +75,39 @@ def trust_bundle(certificate: Certificate, path: Path) -> Path:
     trusted = system.read_bytes() if system is not None else b""
     path.write_bytes(trusted + b"\n" + certificate.cert_file.read_bytes())
     return path
+
+
+def trust_directory(certificate: Certificate, directory: Path) -> str:
+    """Make `directory` a hashed CA directory holding just `certificate`; answers the value for
+    SSL_CERT_DIR (see `cert_dir_setting`)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.iterdir():
+        old.unlink()
+    done = subprocess.run(
+        [_openssl(), "x509", "-hash", "-noout", "-in", str(certificate.cert_file)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=OPENSSL_SECONDS,
+    )
+    shutil.copyfile(certificate.cert_file, directory / f"{done.stdout.strip()}.0")
+    return cert_dir_setting(directory)
+
+
+def cert_dir_setting(directory: Path) -> str:
+    """SSL_CERT_DIR naming `directory` before the system's hashed CA directory: a client that
+    looks certificates up there trusts the stand-in as it trusts Slack, and one that loads the
+    system's bundle (every default client does, SSL_CERT_DIR or not) pays for that as it does
+    in production."""
+    system = ssl.get_default_verify_paths().openssl_capath
+    return os.pathsep.join([str(directory), system] if system else [str(directory)])
+
+
+def _openssl() -> str:
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        raise RuntimeError("the stand-in's TLS needs the openssl command (apt-get install openssl)")
+    return openssl
 
 
 def _system_bundle() -> Path | None:

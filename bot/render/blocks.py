@@ -38,6 +38,7 @@ CONTEXT_MAX_ELEMENTS = 10
 TEXT_CHUNK = 2900
 COMPARISON_MAX_ROWS = 30
 FALLBACK_TEXT_CHARS = 3000
+BUTTON_VALUE_CHARS = 2000  # Slack's limit on a button's value
 
 ACTION_MORE_ROUNDS = "sysbot_more_rounds"
 ACTION_EDIT = "sysbot_edit_rerun"
@@ -60,8 +61,10 @@ def run_message(
     changes: list[StockChange] | None = None,
     fallback: Fallback = Fallback.FULL,
     max_rounds: int = 1000,
+    one_run: bool = True,
 ) -> dict:
-    """`text` and `blocks` for one run: summary, comparison, table, chart, notes, buttons."""
+    """`text` and `blocks` for one run: summary, comparison, table, chart, notes, buttons;
+    `one_run` False for the run a seek found (see _buttons)."""
     blocks = [section(_summary(result, heading))]
     if changes:
         blocks += preformatted(comparison_text(changes))
@@ -75,7 +78,7 @@ def run_message(
     notes = _notes(result, chart, fallback)
     if notes:
         blocks.append(context(notes))
-    blocks.append(_buttons(result, max_rounds))
+    blocks.append(_buttons(result, max_rounds, one_run))
     return {"text": summary_text(result, heading), "blocks": blocks}
 
 
@@ -132,7 +135,7 @@ def sweep_message(
         blocks.append(context(notes))
     ran = ran_scenarios(result)
     if ran:
-        blocks.append(_buttons(ran[0].result, max_rounds))
+        blocks.append(_buttons(ran[0].result, max_rounds, one_run=False))
     text = f"{heading} " if heading else ""
     return {"text": (text + sweep_summary(result))[:FALLBACK_TEXT_CHARS], "blocks": blocks}
 
@@ -240,6 +243,7 @@ def seek_message(
             heading=f"{lead}:dart: {_escape(seek_answer(result))}",
             fallback=fallback,
             max_rounds=max_rounds,
+            one_run=False,
         )
     problem = result.problem
     blocks = [section(f"{lead}:warning: *{_escape(problem.message)}*")]
@@ -438,16 +442,28 @@ def _undrawable_note(names: list[str]) -> str:
     )
 
 
-def _buttons(result: RunResult, max_rounds: int) -> dict:
+def _buttons(result: RunResult, max_rounds: int, one_run: bool = True) -> dict:
+    """The result's buttons; `one_run` when the message shows one run, not a sweep's or a
+    seek's (whose CSV needs what only the message's metadata holds)."""
     more = min(max(result.rounds * 2, 10), max_rounds)
+    rounds = json.dumps({"rounds": result.rounds})
     buttons = [
         button(f"More rounds ({more})", ACTION_MORE_ROUNDS, json.dumps({"rounds": more})),
-        button("Edit & rerun", ACTION_EDIT, json.dumps({"rounds": result.rounds})),
-        button("CSV", ACTION_CSV, json.dumps({"rounds": result.rounds})),
+        button("Edit & rerun", ACTION_EDIT, rounds),
+        button("CSV", ACTION_CSV, _carried_run(result) if one_run else rounds),
     ]
     if result.rounds >= max_rounds:
         buttons = buttons[1:]
     return {"type": "actions", "elements": buttons}
+
+
+def _carried_run(result: RunResult) -> str:
+    """The CSV button's value: the run's rounds and, when it fits, its definition, so that a
+    click needs no look at the thread (bot/slack/clicked_run.py). The other buttons read it:
+    More rounds for the snapshot its comparison needs, Edit & rerun to learn, before the editor
+    opens, that the bot can't post in the channel."""
+    carried = json.dumps({"rounds": result.rounds, "definition": result.definition})
+    return carried if len(carried) <= BUTTON_VALUE_CHARS else json.dumps({"rounds": result.rounds})
 
 
 def _plain_table(result: RunResult) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import ssl
 import time
 
 from slack_bolt import App
@@ -20,14 +19,13 @@ from bot.slack.failures import error_handler
 from bot.slack.identity import authorizer
 from bot.slack.listeners import register_listeners
 from bot.slack.sdk_hooks import PooledWebClient
-from bot.slack.web_transport import Transport
+from bot.slack.web_transport import Transport, tls_context
 
 
 def build_client(settings: Settings) -> PooledWebClient:
     """A Web API client that honours 429 Retry-After and retries dropped connections, over kept
-    connections and one TLS context for the process (it reads the CA bundle, SSL_CERT_FILE if
-    set: some 20 ms of CPU that a context per call would pay every time)."""
-    tls = ssl.create_default_context()
+    connections and one TLS context for the process (see web_transport.tls_context)."""
+    tls = tls_context()
     return PooledWebClient(
         transport=Transport(tls),
         ssl=tls,

@@ -1,6 +1,7 @@
-"""The run behind a result's button, read from the clicked message's metadata or else from its
-thread; and what a button says when it can't do its work: the run can no longer be found, or
-the bot is not a member of the channel (so it can neither read the thread nor post there)."""
+"""The run behind a result's button, read from the clicked message's metadata, or else from the
+button's own value, or else from its thread; and what a button says when it can't do its work:
+the run can no longer be found, or the bot is not a member of the channel (so it can neither
+read the thread nor post there)."""
 
 from __future__ import annotations
 
@@ -60,7 +61,9 @@ def on_clicked_run(
 
 def _clicked_run(request: SlackRequest, body: dict) -> ClickedRun | None:
     """The run behind the click: from the clicked message when Slack sent its metadata, else
-    read from the thread; either way only from a message of the bot's own."""
+    from the button's value when it carries the definition (whether Slack sends a clicked
+    message's metadata is not documented), else read from the thread; in every case only from
+    a message of the bot's own."""
     container = body.get("container") or {}
     message = body.get("message") or {}
     channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
@@ -68,12 +71,25 @@ def _clicked_run(request: SlackRequest, body: dict) -> ClickedRun | None:
     thread_ts = message.get("thread_ts") or ts
     if not all(isinstance(value, str) for value in (channel, ts, thread_ts)):
         return None  # Slack sends these ids as strings: nothing to find
+    value = _button_value(body)
     run = stored_run(message, request.bot_id) if _has_payload(message) else None
     if run is None and ts and not container.get("is_ephemeral"):
-        run = Thread(request.client, channel, thread_ts, request.bot_id).own_message(ts)
+        run = _carried_run(message, ts, value, request.bot_id)
+        run = run or Thread(request.client, channel, thread_ts, request.bot_id).own_message(ts)
     if run is None or not run.rerunnable:
         return None
-    return ClickedRun(channel, thread_ts, run, _button_value(body))
+    return ClickedRun(channel, thread_ts, run, value)
+
+
+def _carried_run(message: dict, ts: str, value: dict, bot_id: str | None) -> StoredRun | None:
+    """The run a button of the bot's own message carries in its value (bot/render/blocks.py
+    puts the definition there when it fits); None when it carries none."""
+    definition, rounds = value.get("definition"), value.get("rounds")
+    if not (bot_id and message.get("bot_id") == bot_id and isinstance(definition, str)):
+        return None
+    if not isinstance(rounds, int) or isinstance(rounds, bool):
+        return None
+    return StoredRun(ts, definition, rounds, source_ts="", outcome="run")
 
 
 def _has_payload(message: dict) -> bool:

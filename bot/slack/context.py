@@ -18,8 +18,7 @@ from slack_sdk import WebClient
 from bot.logs import Kind, Outcome, log_handled
 from bot.model import Limits
 from bot.settings import Settings
-from bot.slack.deadline import Clock, Deadline, DeadlineClient
-from bot.slack.sdk_hooks import PooledRespond
+from bot.slack.deadline import Clock, Deadline, DeadlineClient, respond_within
 from bot.slack.web_transport import Transport
 
 SETTINGS, REQUEST_LOG, DEADLINE = "settings", "request_log", "deadline"
@@ -28,7 +27,7 @@ SETTINGS, REQUEST_LOG, DEADLINE = "settings", "request_log", "deadline"
 @dataclass(frozen=True)
 class DeadlineStarted(Middleware):
     """Bolt's `before_authorize` middleware: the request's deadline starts; its Web API client
-    (auth.test's too) is held to it, and it and `respond` send through the process's `transport`
+    (auth.test's too) and `respond` are held to it and send through the process's `transport`
     (Bolt builds both anew for every request, so they are replaced here, before any is used)."""
 
     budget_seconds: float
@@ -47,11 +46,8 @@ class DeadlineStarted(Middleware):
             built, req.context.team_id, deadline, self.transport
         )
         if req.context.response_url is not None:
-            req.context["respond"] = PooledRespond(
-                response_url=req.context.response_url,
-                proxy=built.proxy,
-                ssl=built.ssl,
-                transport=self.transport,
+            req.context["respond"] = respond_within(
+                deadline, req.context.response_url, built, self.transport
             )
         return next()
 

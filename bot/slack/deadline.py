@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
@@ -23,7 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.model import Limits
-from bot.slack.sdk_hooks import PooledWebClient
+from bot.slack.sdk_hooks import PooledRespond, PooledWebClient
 from bot.slack.web_transport import Transport
 
 Clock = Callable[[], float]
@@ -55,7 +56,10 @@ class Deadline:
         self.budget_seconds = budget_seconds
         self._clock = clock
         self._wall_clock = wall_clock
-        self._ends = clock() + budget_seconds
+        started = clock()
+        self._ends = started + budget_seconds
+        # Slack stops waiting for the answer then; the budget keeps what is after it for answering.
+        self._answer_due = started + max(budget_seconds, SLACK_PATIENCE_SECONDS)
         self._signed_at = signed_at  # Slack's X-Slack-Request-Timestamp, when it sent one
 
     def remaining(self) -> float:
@@ -70,6 +74,18 @@ class Deadline:
         left = self.remaining()
         if left <= 0:
             raise DeadlinePassed(f"the request's {self.budget_seconds:g} s are used up")
+        return min(longest, left)
+
+    def answer_timeout(self, longest: float) -> float:
+        """The timeout for a post to the request's response_url: a Slack call's while the
+        deadline lasts; after it, the time left until Slack stops waiting for the answer, which
+        the budget keeps for answering, so that the person still hears of a call abandoned at
+        the deadline. DeadlinePassed when that is gone too."""
+        if self.remaining() > 0:
+            return self.call_timeout(longest)
+        left = self._answer_due - self._clock()
+        if left <= 0:
+            raise DeadlinePassed("Slack no longer waits for this request's answer")
         return min(longest, left)
 
     def run_limits(self, limits: Limits) -> Limits:
@@ -120,6 +136,23 @@ class DeadlineClient(PooledWebClient):
 
     def attempt_timeout(self) -> float:
         return self.deadline.call_timeout(self.longest_call)
+
+
+def respond_within(
+    deadline: Deadline, response_url: str, client: WebClient, transport: Transport
+) -> PooledRespond:
+    """Bolt's `respond` for a request whose Web API client is `client`: posting to its
+    response_url over `transport`, every attempt (a retry after a dropped connection, as
+    slack_sdk's WebhookClient makes one, included) ending by the time the request's answer is
+    due (see Deadline.answer_timeout)."""
+    return PooledRespond(
+        response_url=response_url,
+        proxy=client.proxy,
+        ssl=client.ssl,
+        transport=transport,
+        attempt_timeout=partial(deadline.answer_timeout, client.timeout),
+        retry_handlers=[RetryWithin(ConnectionErrorRetryHandler(max_retry_count=1), deadline)],
+    )
 
 
 class RetryWithin(RetryHandler):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 from ssl import SSLContext
 from typing import Any
 from urllib.error import HTTPError
@@ -30,6 +31,7 @@ from urllib.request import Request
 from slack_bolt.context.respond import Respond
 from slack_bolt.context.respond.internals import _build_message
 from slack_sdk import WebClient
+from slack_sdk.http_retry import RetryHandler
 from slack_sdk.web.file_upload_v2_result import FileUploadV2Result
 from slack_sdk.webhook import WebhookClient, WebhookResponse
 
@@ -91,14 +93,27 @@ class PooledWebClient(WebClient):
         return FileUploadV2Result(status=answer.status, body=_text(answer))
 
 
-class PooledWebhookClient(WebhookClient):
-    """slack_sdk's WebhookClient (response_url posts), its HTTP sent through `transport`."""
+AttemptTimeout = Callable[[], float]
 
-    def __init__(self, *, transport: Transport, **settings: Any) -> None:
+
+class PooledWebhookClient(WebhookClient):
+    """slack_sdk's WebhookClient (response_url posts), its HTTP sent through `transport`;
+    each attempt's timeout from `attempt_timeout` when given (as `PooledWebClient`'s)."""
+
+    def __init__(
+        self,
+        *,
+        transport: Transport,
+        attempt_timeout: AttemptTimeout | None = None,
+        **settings: Any,
+    ) -> None:
         super().__init__(**settings)
         self.transport = transport
+        self._attempt_timeout = attempt_timeout
 
     def _perform_http_request_internal(self, url: str, req: Request) -> WebhookResponse:
+        if self._attempt_timeout is not None:  # urllib's path, through a proxy, reads it too
+            self.timeout = self._attempt_timeout()
         if self.proxy:
             return super()._perform_http_request_internal(url, req)
         answer = self.transport.post(url, *_sent(req), self.timeout, replayable=False)
@@ -109,17 +124,32 @@ class PooledWebhookClient(WebhookClient):
 
 
 class PooledRespond(Respond):
-    """Bolt's `respond`, posting to the response_url through `transport`."""
+    """Bolt's `respond`, posting to the response_url through `transport`; with
+    `attempt_timeout` and `retry_handlers` when given (else slack_sdk's own)."""
 
-    def __init__(self, *, transport: Transport, **settings: Any) -> None:
+    def __init__(
+        self,
+        *,
+        transport: Transport,
+        attempt_timeout: AttemptTimeout | None = None,
+        retry_handlers: list[RetryHandler] | None = None,
+        **settings: Any,
+    ) -> None:
         super().__init__(**settings)
         self.transport = transport
+        self.attempt_timeout = attempt_timeout
+        self.retry_handlers = retry_handlers
 
     def __call__(self, text: str | dict = "", **fields: Any) -> WebhookResponse:
         # As Bolt's: a dict is the whole message, and then nothing else counts.
         message = _build_message(**(text if isinstance(text, dict) else {"text": text, **fields}))
         client = PooledWebhookClient(
-            url=self.response_url, proxy=self.proxy, ssl=self.ssl, transport=self.transport
+            url=self.response_url,
+            proxy=self.proxy,
+            ssl=self.ssl,
+            transport=self.transport,
+            attempt_timeout=self.attempt_timeout,
+            retry_handlers=self.retry_handlers,
         )
         return client.send_dict(message)
 

@@ -14,6 +14,8 @@ waiting for the answer propagates as it is (`RemoteDisconnected`, `ConnectionRes
 from __future__ import annotations
 
 import http.client
+import os
+import re
 import select
 import ssl
 import threading
@@ -33,6 +35,34 @@ MAX_IDLE_PER_ORIGIN = 8
 MIN_TIMEOUT_SECONDS = 0.001
 
 Origin = tuple[str, str, int]  # scheme, host, port
+# How OpenSSL names a certificate in a hashed CA directory: its subject's hash, then a number.
+_HASHED_NAME = re.compile(r"[0-9a-f]{8}\.\d+")
+
+
+def tls_context() -> ssl.SSLContext:
+    """The process's one TLS context, trusting what OpenSSL trusts by default.
+
+    Loading the platform's CA bundle costs some 20 ms of CPU at every cold start with OpenSSL 3
+    (about 140 certificates parsed). Where the platform keeps its CAs in a hashed directory too
+    (Debian's and Ubuntu's /etc/ssl/certs, filled by update-ca-certificates from the same
+    certificates as the bundle; or SSL_CERT_DIR), OpenSSL is given only the directory, and reads
+    while verifying just the certificate that signed Slack's. SSL_CERT_FILE, when set, is
+    loaded as ever, and so is the bundle where no hashed directory is found."""
+    defaults = ssl.get_default_verify_paths()
+    if os.environ.get(defaults.openssl_cafile_env):
+        return ssl.create_default_context()
+    directories = os.environ.get(defaults.openssl_capath_env) or defaults.openssl_capath
+    if not any(_is_hashed(directory) for directory in directories.split(os.pathsep)):
+        return ssl.create_default_context()
+    return ssl.create_default_context(capath=directories)
+
+
+def _is_hashed(directory: str) -> bool:
+    try:
+        with os.scandir(directory) as entries:
+            return any(_HASHED_NAME.fullmatch(entry.name) for entry in entries)
+    except OSError:  # no such directory, or unreadable
+        return False
 
 
 @dataclass(frozen=True)

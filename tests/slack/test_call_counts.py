@@ -86,18 +86,46 @@ def test_a_thread_rerun_is_a_read_and_a_post_and_an_edit_a_read_and_an_update(se
     assert edited == ["conversations.replies", "chat.update"]
 
 
-@pytest.mark.parametrize("with_metadata", [True, False], ids=["metadata", "no_metadata"])
-def test_a_button_is_at_most_a_read_and_its_own_work(sender, with_metadata):
-    sender.command(f"rounds=4\n{FUNNEL}")
-    [result] = sender.standin.messages("C1")
-    read = [] if with_metadata else ["conversations.replies"]
+UPLOAD = ["files.getUploadURLExternal", "file_upload", "files.completeUploadExternal"]
 
+
+def clicking(sender: EarlySender, result: dict, with_metadata: bool = False):
     def click(action: str) -> list[str]:
         return calls_during(
             sender.standin, lambda: sender.click("C1", result, action, with_metadata=with_metadata)
         )
 
+    return click
+
+
+@pytest.mark.parametrize("with_metadata", [True, False], ids=["metadata", "no_metadata"])
+def test_a_button_is_at_most_a_read_and_its_own_work(sender, with_metadata):
+    """CSV carries the definition in its value; the others read the thread unless the click
+    brought the metadata."""
+    sender.command(f"rounds=4\n{FUNNEL}")
+    [result] = sender.standin.messages("C1")
+    click = clicking(sender, result, with_metadata)
+    read = [] if with_metadata else ["conversations.replies"]
+
     assert click(ACTION_MORE_ROUNDS) == [*read, "chat.postMessage"]
     assert click(ACTION_EDIT) == [*read, "views.open"]
-    upload = ["files.getUploadURLExternal", "file_upload", "files.completeUploadExternal"]
-    assert click(ACTION_CSV) == [*read, *upload]  # the upload itself takes two Web API calls
+    # Slack retired files.upload: an upload is two Web API calls around the bytes' own POST.
+    assert click(ACTION_CSV) == UPLOAD
+
+
+def test_a_definition_too_long_for_the_csv_button_is_read_from_the_thread(sender):
+    long_funnel = FUNNEL + "".join(f"\n# note {n:04d} {'x' * 40}" for n in range(45))
+    sender.command(f"rounds=4\n{long_funnel}")
+    [result] = sender.standin.messages("C1")
+    click = clicking(sender, result)
+
+    assert click(ACTION_CSV) == ["conversations.replies", *UPLOAD]
+
+
+def test_a_sweeps_csv_button_reads_the_thread_for_the_sweep(sender):
+    """A sweep's CSV is every scenario's: what it needs is in the message's metadata only."""
+    sender.command(f"Screens=1,2 rounds=4\n```\n{FUNNEL}\n```")
+    [result] = sender.standin.messages("C1")
+    click = clicking(sender, result)
+
+    assert click(ACTION_CSV) == ["conversations.replies", *UPLOAD]

@@ -8,11 +8,14 @@ fact, before the bot's own tests fail in ways that are harder to read.
 
 from __future__ import annotations
 
+import http.client
 import inspect
 import ssl
 from collections.abc import Iterator
 from importlib.metadata import version
 from typing import Any
+from unittest.mock import Mock
+from urllib.error import URLError
 
 import pytest
 from slack_bolt import App, BoltRequest
@@ -31,7 +34,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.slack.context import DeadlineStarted
 from bot.slack.sdk_hooks import PooledRespond, PooledWebClient
-from bot.slack.web_transport import Transport
+from bot.slack.web_transport import Answer, Transport
 from slack_standin import APP_ID, TEAM_ID, SlackStandIn
 
 SOON = FixedValueRetryIntervalCalculator(0.01)
@@ -117,6 +120,30 @@ def test_a_connection_dropped_unanswered_reaches_the_connection_error_handler(
     )
     assert client.chat_postMessage(channel="C1", text="x")["ok"]
     assert len(standin.calls_to("chat.postMessage")) == 2
+
+
+def test_a_response_url_post_runs_its_retry_handlers_around_each_attempt_and_its_timeout(
+    standin: SlackStandIn,
+) -> None:
+    """`respond` is held to the deadline by setting the WebhookClient's timeout as each attempt
+    starts (bot/slack/deadline.py's `respond_within`), and its retries by its handlers."""
+    timeouts = iter([1.5, 0.5])
+    transport = Mock(spec=Transport)
+    transport.post.side_effect = [URLError(ConnectionResetError("dropped")), _ok_answer()]
+    respond = PooledRespond(
+        response_url=standin.new_response_url("C1", "U1"),
+        transport=transport,
+        attempt_timeout=lambda: next(timeouts),
+        retry_handlers=[ConnectionErrorRetryHandler(interval_calculator=SOON)],
+    )
+    assert respond(text="x").status_code == 200
+    assert [sent.args[3] for sent in transport.post.call_args_list] == [1.5, 0.5]
+
+
+def _ok_answer() -> Answer:
+    headers = http.client.HTTPMessage()
+    headers["Content-Type"] = "text/plain; charset=utf-8"
+    return Answer(200, "OK", headers, b"ok")
 
 
 def test_files_upload_v2_posts_the_bytes_through_the_upload_hook(

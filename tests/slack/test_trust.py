@@ -4,8 +4,11 @@ is neither a run to rerun nor a sign that a message was answered."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from bot.render.blocks import ACTION_CSV
 from bot.slack.stored import run_metadata
 from tests.slack.expect import bot_replies
 
@@ -49,3 +52,18 @@ def test_a_click_on_a_message_that_is_not_the_bots_finds_no_run(slack):
 
     assert response.status_code == 200
     assert slack.standin.calls_to("chat.postMessage") == []
+
+
+@pytest.mark.parametrize("bot_id", [None, "BOTHER"], ids=["no_bot_id", "another_bot"])
+def test_a_csv_button_carrying_a_model_on_a_message_that_is_not_the_bots_runs_nothing(
+    slack, bot_id
+):
+    message = slack.standin.add_app_message("C1", "a run", {}, bot_id=bot_id)
+    value = json.dumps({"rounds": 5, "definition": FORGED_MODEL})
+    button = {"action_id": ACTION_CSV, "value": value, "text": {"type": "plain_text"}}
+    forged = {**message, "blocks": [{"type": "actions", "elements": [button]}]}
+
+    response = slack.click("C1", forged, ACTION_CSV)
+
+    assert response.status_code == 200
+    assert slack.standin.calls_to("files.getUploadURLExternal") == []

@@ -16,7 +16,7 @@ import pytest
 from slack_sdk import WebClient
 
 from slack_standin import Certificate, Latency, SlackStandIn, Traffic
-from slack_standin.tls import self_signed, trust_bundle
+from slack_standin.tls import self_signed, trust_bundle, trust_directory
 
 TOKEN = "xoxb-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -83,6 +83,17 @@ def test_trust_bundle_holds_the_system_certificates_and_ours(
     assert bundle.count("BEGIN CERTIFICATE") > 1
     context = ssl.create_default_context(cafile=str(tmp_path / "bundle.pem"))
     assert context.cert_store_stats()["x509_ca"] > 1
+
+
+def test_trust_directory_holds_ours_hashed_and_names_the_systems_after_it(
+    certificate: Certificate, tls_standin: SlackStandIn, tmp_path: Path
+) -> None:
+    setting = trust_directory(certificate, tmp_path / "trusted")
+    [hashed] = (tmp_path / "trusted").iterdir()
+    assert hashed.read_bytes() == certificate.cert_file.read_bytes()
+    assert setting.split(":")[0] == str(tmp_path / "trusted")
+    context = ssl.create_default_context(capath=setting)
+    assert auth_test(connect(tls_standin, context))["ok"]
 
 
 def test_latency_costs_a_round_trip_per_request_and_the_handshakes_per_connection(
