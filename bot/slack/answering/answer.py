@@ -71,18 +71,30 @@ class RunAnswer:
 
 
 @dataclass(frozen=True)
-class SweepAnswer:
+class _ManyAnswer:
+    """A sweep or a seek. Its metadata keeps the definition as sent and the options given with
+    it apart, so that a rerun can vary the same stock again."""
+
+    result: SweepResult | SeekResult
+    definition: str
+    rounds: int
+    overrides: dict[str, str]
+    heading: str | None = None
+    rerun: bool = False
+    outcome: ClassVar[Outcome] = Outcome.OK
+
+    def metadata(self, source_ts: str = "") -> dict:
+        stored = StoredMany.of(self.result, self.overrides)
+        return run_metadata(self.definition, self.rounds, source_ts, "run", many=stored)
+
+
+@dataclass(frozen=True)
+class SweepAnswer(_ManyAnswer):
     """A sweep; a rerun of one compares each scenario with the sweep before (`before`: its
     final values, when it kept them)."""
 
     result: SweepResult
-    definition: str  # as sent: the options given with it are kept apart
-    rounds: int
-    overrides: dict[str, str]
-    heading: str | None = None
     before: Mapping[Value, Mapping[str, object]] | None = None
-    rerun: bool = False
-    outcome: ClassVar[Outcome] = Outcome.OK
 
     def render(self, fallback: Fallback = Fallback.FULL, max_rounds: int = 1000) -> dict:
         return sweep_message(
@@ -93,24 +105,14 @@ class SweepAnswer:
             max_rounds=max_rounds,
         )
 
-    def metadata(self, source_ts: str = "") -> dict:
-        stored = StoredMany.of(self.result, self.overrides)
-        return run_metadata(self.definition, self.rounds, source_ts, "run", many=stored)
-
 
 @dataclass(frozen=True)
-class SeekAnswer:
+class SeekAnswer(_ManyAnswer):
     """A goal seek; a rerun of one says how the answer moved from `before`, the answer of
     the seek before it."""
 
     result: SeekResult
-    definition: str  # as sent: the options given with it are kept apart
-    rounds: int
-    overrides: dict[str, str]
-    heading: str | None = None
     before: Value | None = None
-    rerun: bool = False
-    outcome: ClassVar[Outcome] = Outcome.OK
 
     def render(self, fallback: Fallback = Fallback.FULL, max_rounds: int = 1000) -> dict:
         return seek_message(
@@ -121,10 +123,6 @@ class SeekAnswer:
             fallback=fallback,
             max_rounds=max_rounds,
         )
-
-    def metadata(self, source_ts: str = "") -> dict:
-        stored = StoredMany.of(self.result, self.overrides)
-        return run_metadata(self.definition, self.rounds, source_ts, "run", many=stored)
 
 
 @dataclass(frozen=True)
@@ -169,6 +167,11 @@ class NoModelAnswer:
 
 ResultAnswer = RunAnswer | SweepAnswer | SeekAnswer
 Answer = ResultAnswer | ErrorAnswer | HelpAnswer | NoModelAnswer
+
+
+def is_rerun(answer: Answer) -> bool:
+    """A result that reruns an earlier one, for the logs."""
+    return isinstance(answer, ResultAnswer) and answer.rerun
 
 
 @dataclass(frozen=True)
@@ -234,8 +237,8 @@ class ModelRun:
             rounds,
             self.overrides,
             self.heading,
-            before,
-            self.earlier is not None,
+            rerun=self.earlier is not None,
+            before=before,
         )
 
     def _seek(self, seek: Seek, limits: RunLimits) -> SeekAnswer:
@@ -245,7 +248,13 @@ class ModelRun:
         compared = kept is not None and isinstance(kept.many, Seek)
         before = kept.found if compared else None
         return SeekAnswer(
-            result, self.definition, rounds, self.overrides, self.heading, before, compared
+            result,
+            self.definition,
+            rounds,
+            self.overrides,
+            self.heading,
+            rerun=compared,
+            before=before,
         )
 
     def answer(self, limits: RunLimits) -> ResultAnswer | ErrorAnswer:

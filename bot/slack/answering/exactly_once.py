@@ -21,14 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.logs import Kind, Outcome
-from bot.slack.answering.answer import (
-    Answer,
-    HelpAnswer,
-    NoModelAnswer,
-    RunAnswer,
-    SeekAnswer,
-    SweepAnswer,
-)
+from bot.slack.answering.answer import Answer, HelpAnswer, NoModelAnswer, is_rerun
 from bot.slack.answering.dedupe import Claim, RecentKeys, StillInFlight
 from bot.slack.answering.reply import Reply, send_reply
 from bot.slack.answering.user_message import Intent, UserMessage, read_intent
@@ -111,7 +104,7 @@ def _answer_once(request: SlackRequest, message: UserMessage, addressed: bool) -
     posted = send_reply(request.client, reply, request.limits.max_rounds)
     if checked and _answered_elsewhere(thread, message, posted):
         return Answered(Outcome.DUPLICATE)
-    rerun = isinstance(answer, RunAnswer | SweepAnswer | SeekAnswer) and answer.rerun
+    rerun = is_rerun(answer)
     return Answered(answer.outcome, Kind.RERUN if rerun else None)
 
 

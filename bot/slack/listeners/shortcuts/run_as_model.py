@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.logs import Kind, Outcome
 from bot.render.views import no_model_in_message
-from bot.slack.answering.answer import Answer, ErrorAnswer, RunAnswer, SeekAnswer, SweepAnswer
+from bot.slack.answering.answer import Answer, ErrorAnswer, is_rerun
 from bot.slack.answering.reply import Reply, is_not_a_member, reply_privately, send_reply
 from bot.slack.answering.user_message import Intent, UserMessage, read_intent
 from bot.slack.context import SlackRequest, log_outcome, slack_request
@@ -50,7 +50,7 @@ def _run(shortcut: dict, respond: Respond, request: SlackRequest) -> tuple[Outco
             raise
         reply_privately(respond, NOT_A_MEMBER)
         return Outcome.NOT_IN_CHANNEL, None
-    rerun = isinstance(answer, RunAnswer | SweepAnswer | SeekAnswer) and answer.rerun
+    rerun = is_rerun(answer)
     return answer.outcome, Kind.RERUN if rerun else None
 
 
