@@ -92,10 +92,15 @@ def shot(page, name: str) -> None:
 
 
 def run_hiring(page, rounds: int = 10):
-    """Type the model with the keyboard only: Shift+Enter between lines, Enter to send."""
+    return send_model(page, f"/model rounds={rounds}", HIRING)
+
+
+def send_model(page, first_line: str, lines: list[str]):
+    """Type a command and a model with the keyboard only: Shift+Enter between lines, Enter to
+    send; the bot's answer, once its table shows."""
     page.focus("#composer-input")
-    page.keyboard.type(f"/model rounds={rounds}")
-    for line in HIRING:
+    page.keyboard.type(first_line)
+    for line in lines:
         page.keyboard.press("Shift+Enter")
         page.keyboard.type(line)
     page.keyboard.press("Enter")

@@ -7,7 +7,13 @@ import json
 
 import pytest
 
-from tests.local.test_browser import ARTIFACTS, browser, expect, page  # noqa: F401 (fixtures)
+from tests.local.test_browser import (  # noqa: F401 (fixtures)
+    ARTIFACTS,
+    browser,
+    expect,
+    page,
+    send_model,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -24,21 +30,8 @@ def shot(page, name: str) -> None:  # noqa: F811 (the `page` fixture)
     page.screenshot(path=str(ARTIFACTS / f"what-if-{name}.png"))
 
 
-def send_model(page, first_line: str):  # noqa: F811
-    """`/model` with an option line, then the model, typed as a person types it."""
-    page.focus("#composer-input")
-    page.keyboard.type(first_line)
-    for line in FUNNEL:
-        page.keyboard.press("Shift+Enter")
-        page.keyboard.type(line)
-    page.keyboard.press("Enter")
-    message = page.locator("#messages .message.from-bot").last
-    expect(message.locator("table")).to_be_visible()
-    return message
-
-
 def test_a_sweep_in_a_channel(page):  # noqa: F811
-    message = send_model(page, "/model rounds=20 Recruiters=1..5")
+    message = send_model(page, "/model rounds=20 Recruiters=1..5", FUNNEL)
 
     expect(message).to_contain_text("5 scenarios of Recruiters")
     expect(message).to_contain_text("goes from 18 with Recruiters=1 to 108 with Recruiters=5")
@@ -64,7 +57,7 @@ def test_a_sweep_in_a_channel(page):  # noqa: F811
 
 
 def test_a_seek_in_a_channel(page):  # noqa: F811
-    message = send_model(page, "/model find Recruiters: Hires >= 50 at round 20")
+    message = send_model(page, "/model find Recruiters: Hires >= 50 at round 20", FUNNEL)
 
     expect(message).to_contain_text("Recruiters=3 is the smallest value for which Hires >= 50")
     expect(message).to_contain_text("with Recruiters=2 it fails")
