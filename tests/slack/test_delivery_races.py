@@ -34,30 +34,10 @@ FENCED = f"```systems\n{FUNNEL}\n```"
 
 def test_one_event_served_by_two_instances_at_once_gets_one_reply(slack, standin):
     message = slack.user_message(FENCED)
-    retried = []
-    # Slack retries a delivery it has waited 3 s for, so the first is already late and checks
-    # the thread before it posts, as the retry does.
-    late = int(time.time()) - 3
-    with FunctionServer("slack_events", bot_env(standin)) as other, stand_in_delays() as held:
-        SlackSender(standin, other.url, SIGNING_SECRET).command("help")  # its auth.test
-        # Both thread checks find nothing: each answer is held until both have looked.
-        standin.fail_next("conversations.replies", delay=0.5, times=2)
-        first = threading.Thread(
-            target=slack.event, args=(message, "EvTWICE"), kwargs={"signed_at": late}
-        )
-        second = threading.Thread(
-            target=lambda: retried.append(
-                slack.event(message, event_id="EvTWICE", retry=1, url=other.url)
-            )
-        )
-        first.start()
-        second.start()
-        held.wait_until_held(2)
-        held.release()
-        first.join()
-        second.join()
 
-    assert retried[0].status_code == 200
+    answers = _delivered_to_two_instances_at_once(slack, standin, message, "conversations.replies")
+
+    assert [answer.status_code for answer in answers] == [200, 200]
     [reply] = bot_replies(standin, "C1", message["ts"])
     assert table(reply) == systems_table(FUNNEL, 10)
     assert len(standin.calls_to("chat.postMessage")) == 2
@@ -156,26 +136,8 @@ def test_one_step_execution_served_by_two_instances_at_once_posts_and_completes_
     step = slack.function_executed(
         "run_systems_model", {"model": FUNNEL, "rounds": 4, "channel": "C1"}
     )
-    answers = []
-    late = int(time.time()) - 3  # as above: the first delivery is already late, so it checks
-    with FunctionServer("slack_events", bot_env(standin)) as other, stand_in_delays() as held:
-        SlackSender(standin, other.url, SIGNING_SECRET).command("help")  # its auth.test
-        # Both channel checks find nothing: each answer is held until both have looked.
-        standin.fail_next("conversations.history", delay=0.5, times=2)
-        first = threading.Thread(
-            target=lambda: answers.append(slack.event(step, "EvSTEPRACE", signed_at=late))
-        )
-        second = threading.Thread(
-            target=lambda: answers.append(
-                slack.event(step, event_id="EvSTEPRACE", retry=1, url=other.url)
-            )
-        )
-        first.start()
-        second.start()
-        held.wait_until_held(2)
-        held.release()
-        first.join()
-        second.join()
+
+    answers = _delivered_to_two_instances_at_once(slack, standin, step, "conversations.history")
 
     assert [answer.status_code for answer in answers] == [200, 200]
     [post] = standin.messages("C1")
@@ -186,3 +148,27 @@ def test_one_step_execution_served_by_two_instances_at_once_posts_and_completes_
     assert execution["state"] == "completed"
     assert execution["outputs"]["message_link"].endswith(post["ts"].replace(".", ""))
     assert len(standin.calls_to("functions.completeSuccess")) == 1
+
+
+def _delivered_to_two_instances_at_once(slack, standin, event: dict, check: str) -> list:
+    """`event` delivered to this instance and, as Slack's retry, to a second one at the same
+    moment. Slack retries a delivery it has waited 3 s for, so the first is already late and
+    looks for an earlier answer (with the Web API method `check`) before it posts, as the retry
+    does; both looks find nothing, because each is held until both have looked."""
+    answers = []
+    late = int(time.time()) - 3
+    with FunctionServer("slack_events", bot_env(standin)) as other, stand_in_delays() as held:
+        SlackSender(standin, other.url, SIGNING_SECRET).command("help")  # its auth.test
+        standin.fail_next(check, delay=0.5, times=2)
+        deliveries = [
+            lambda: answers.append(slack.event(event, "EvTWICE", signed_at=late)),
+            lambda: answers.append(slack.event(event, event_id="EvTWICE", retry=1, url=other.url)),
+        ]
+        threads = [threading.Thread(target=deliver) for deliver in deliveries]
+        for thread in threads:
+            thread.start()
+        held.wait_until_held(2)
+        held.release()
+        for thread in threads:
+            thread.join()
+    return answers
