@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 REPO = Path(__file__).resolve().parents[1]
 MAIN_SOURCE = REPO / "main.py"
 HELLO_SOURCE = REPO / "bench" / "hello" / "main.py"
@@ -39,9 +41,25 @@ NOT_PASSED_ON = ("SSL_CERT_FILE", "SSL_CERT_DIR")
 
 
 def server_environment(extra: dict[str, str]) -> dict[str, str]:
-    """Ours, without the trust settings, and `extra`."""
+    """Ours, without the trust settings, the deploy's process settings, and `extra`."""
     inherited = {name: value for name, value in os.environ.items() if name not in NOT_PASSED_ON}
-    return {**inherited, **extra}
+    return {**inherited, **deployed_process_settings(), **extra}
+
+
+def deployed_process_settings() -> dict[str, str]:
+    """The environment cloudbuild.yaml deploys the Slack function with, less what names the
+    project (`${...}` substitutions): gunicorn's THREADS and glibc's MALLOC_ARENA_MAX shape CPU
+    and memory, so every server here, the hello-world's too, runs as a deployed one would."""
+    build = yaml.safe_load((REPO / "cloudbuild.yaml").read_text())
+    [pairs] = [
+        arg.removeprefix("--set-env-vars=")
+        for step in build["steps"]
+        if "--entry-point=slack_events" in step.get("args", [])
+        for arg in step["args"]
+        if arg.startswith("--set-env-vars=")
+    ]
+    settings = dict(pair.split("=", 1) for pair in pairs.split(","))
+    return {name: value for name, value in settings.items() if "${" not in value}
 
 
 def adopt_server_environment(extra: dict[str, str]) -> None:
