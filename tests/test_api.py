@@ -11,7 +11,7 @@ import requests
 
 from bot.model.scenario_syntax import read_value_set
 from tests.model.oracle import exact_rows, systems_run
-from tests.model.scenario_oracle import edited, systems_with
+from tests.model.scenario_oracle import FUNNEL, edited, systems_with
 from tests.servers import FunctionServer
 
 LIMIT = 65_536
@@ -104,12 +104,6 @@ def test_warnings_and_truncation_are_reported(api):
 
 
 # --- sweeps and seeks --------------------------------------------------------------------------
-
-FUNNEL = """\
-Recruiters(2)
-[Candidates] > Screens @ Recruiters * 5
-Screens > Onsites @ Conversion(0.5)
-Onsites > Hires @ Conversion(0.5)"""
 
 
 @pytest.mark.parametrize("values", [[1, 2.5, 4], "1..4", "0.5..1.5 step 0.5", "1,3"])

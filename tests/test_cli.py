@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.model.oracle import exact_rows, systems_run
+from tests.model.scenario_oracle import FUNNEL as WHAT_IF_FUNNEL
 from tests.model.scenario_oracle import edited
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,12 +188,7 @@ def test_every_run_option_has_help_and_there_is_an_example():
 
 # --- sweeps and seeks (tests/test_readme_examples.py runs the README's tables) -----------------
 
-FUNNEL = """\
-Recruiters(2)
-[Candidates] > Screens @ Recruiters * 5
-Screens > Onsites @ Conversion(0.5)
-Onsites > Hires @ Conversion(0.5)
-"""
+FUNNEL = WHAT_IF_FUNNEL + "\n"  # as a file holds it
 
 
 def test_a_sweep_as_csv_has_a_scenario_column():

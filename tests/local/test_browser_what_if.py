@@ -14,15 +14,11 @@ from tests.local.test_browser import (  # noqa: F401 (fixtures)
     page,
     send_model,
 )
+from tests.model.scenario_oracle import FUNNEL as WHAT_IF_FUNNEL
 
 pytestmark = pytest.mark.browser
 
-FUNNEL = [
-    "Recruiters(2)",
-    "[Candidates] > Screens @ Recruiters * 5",
-    "Screens > Onsites @ Conversion(0.5)",
-    "Onsites > Hires @ Conversion(0.5)",
-]
+FUNNEL = WHAT_IF_FUNNEL.splitlines()  # typed a line at a time
 
 
 def shot(page, name: str) -> None:  # noqa: F811 (the `page` fixture)

@@ -9,6 +9,15 @@ from bot.model.scenario_syntax import starting_text
 
 from .oracle import prepared_lines, systems_run
 
+# The what-if examples' model: Recruiters is a parameter that Screens' rate reads.
+FUNNEL = """\
+Recruiters(2)
+[Candidates] > Screens @ Recruiters * 5
+Screens > Onsites @ Conversion(0.5)
+Onsites > Hires @ Conversion(0.5)"""
+# A stock that a rate divides by: zero breaks the model.
+DIVIDED = "[C] > S @ 10 / R\nR(2)\nS > T @ 1"
+
 
 def edited(definition: str, stock: str, value) -> str:
     """The definition as the user wrote it, prepared and edited to start `stock` at `value`."""

@@ -19,13 +19,8 @@ from bot.model.source import stock_names
 from .clock import work_clock
 from .models import valid_models
 from .oracle import assert_same_as_systems, exact, systems_run
-from .scenario_oracle import edited, systems_builds, systems_with
+from .scenario_oracle import FUNNEL, edited, systems_builds, systems_with
 
-FUNNEL = """\
-Recruiters(2)
-[Candidates] > Screens @ Recruiters * 5
-Screens > Onsites @ Conversion(0.5)
-Onsites > Hires @ Conversion(0.5)"""
 LEAKY = "[C] > S @ 100\nS > T @ Leak(r)\nr(0.1)"
 
 

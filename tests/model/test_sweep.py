@@ -15,13 +15,7 @@ from bot.model.scenarios import sweep_definition
 from .clock import work_clock
 from .models import valid_models
 from .oracle import assert_same_as_systems, exact_rows, systems_run
-from .scenario_oracle import edited, systems_builds, systems_with
-
-FUNNEL = """\
-Recruiters(2)
-[Candidates] > Screens @ Recruiters * 5
-Screens > Onsites @ Conversion(0.5)
-Onsites > Hires @ Conversion(0.5)"""
+from .scenario_oracle import FUNNEL, edited, systems_builds, systems_with
 
 
 def test_each_scenario_is_systems_with_that_starting_value():

@@ -14,14 +14,8 @@ from bot.render.text import most_changed_stock, sweep_comparison
 from slack_standin.blockkit import BlockChecker
 
 from ..model.clock import work_clock
+from ..model.scenario_oracle import DIVIDED, FUNNEL
 from ..slack.expect import block_texts
-
-FUNNEL = """\
-Recruiters(2)
-[Candidates] > Screens @ Recruiters * 5
-Screens > Onsites @ Conversion(0.5)
-Onsites > Hires @ Conversion(0.5)"""
-DIVIDED = "[C] > S @ 10 / R\nR(2)\nS > T @ 1"
 
 
 def _sweep(values, rounds=20, text=FUNNEL, stock="Recruiters"):

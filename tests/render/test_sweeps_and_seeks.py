@@ -21,12 +21,7 @@ from bot.render.text import (
     table_text,
 )
 
-FUNNEL = """\
-Recruiters(2)
-[Candidates] > Screens @ Recruiters * 5
-Screens > Onsites @ Conversion(0.5)
-Onsites > Hires @ Conversion(0.5)"""
-DIVIDED = "[C] > S @ 10 / R\nR(2)\nS > T @ 1"
+from ..model.scenario_oracle import DIVIDED, FUNNEL
 
 
 def _sweep(values, rounds=20, text=FUNNEL, stock="Recruiters", **options):

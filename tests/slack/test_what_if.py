@@ -10,14 +10,9 @@ from bot.model.scenario_syntax import scenario_label
 from bot.render.blocks import ACTION_CSV, ACTION_EDIT, ACTION_MORE_ROUNDS
 from bot.render.numbers import display_number
 from slack_standin.blockkit import BlockChecker
-from tests.model.scenario_oracle import edited, systems_with
+from tests.model.scenario_oracle import FUNNEL, edited, systems_with
 from tests.slack.expect import block_texts, bot_replies, systems_table, table
 
-FUNNEL = """\
-Recruiters(2)
-[Candidates] > Screens @ Recruiters * 5
-Screens > Onsites @ Conversion(0.5)
-Onsites > Hires @ Conversion(0.5)"""
 GOAL = "find Recruiters: Hires >= 50 at round 20"
 
 
