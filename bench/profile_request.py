@@ -93,6 +93,7 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=300)
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--no-profile", action="store_true", help="only the CPU per request")
+    parser.add_argument("--save", metavar="PATH", help="also write the profile there (pstats)")
     args = parser.parse_args()
 
     with new_standin() as standin:  # over TLS, as the benchmark's servers meet it
@@ -119,6 +120,8 @@ def main() -> int:
         for act in acts[args.n // 2 :]:
             act()
         profiler.disable()
+    if args.save:
+        profiler.dump_stats(args.save)
     stats = pstats.Stats(profiler).strip_dirs()
     stats.sort_stats("tottime").print_stats(args.top)
     stats.sort_stats("cumulative").print_stats(args.top)

@@ -282,34 +282,63 @@ class _Budget:
             return f"the server was too busy to finish it within {self.wall_seconds:.2g} s"
         return None
 
+    def earliest_end(self) -> float:
+        """The first moment (on time.monotonic) at which the budget could be spent: a thread
+        uses at most one second of CPU time a second, so until then `spent` is sure to say
+        None, and a round needs to read only the cheap wall clock, not the CPU-time clock (a
+        system call). Wall-clock time is read first: CPU time read after it can only be more."""
+        now = time.monotonic()
+        return min(self.wall_deadline, now + self.cpu_deadline - time.thread_time())
+
 
 def _simulate(reading: _Reading, rounds: int, budget: _Budget):
-    """`Model.run`'s own loop, with the time budget and an overflow guard between rounds."""
-    listing, model = reading.listing, reading.model
+    """`Model.run`'s own loop, with the time budget and an overflow guard between rounds.
+    Beyond `systems`' own work, a round reads the wall clock once (see _Budget.earliest_end)
+    and takes the min and max of the values (in C), which clear the usual state at once: a
+    NaN or an infinity fails that check too, and falls through to the exact test."""
     simulation = _start(reading)
-    _check_initial_size(simulation.values, listing)
-    snapshots = [simulation.snapshot()]
+    advance, snapshot, values = simulation.advance, simulation.snapshot, simulation.values
+    _check_initial_size(values, reading.listing)
+    numbers = values.values() or [0]  # a model of comments alone still runs its rounds
+    low, high = -growth.TOO_LARGE, growth.TOO_LARGE
+    wall_clock, check_at = time.monotonic, -math.inf
+    snapshots = [snapshot()]
     for round_number in range(1, rounds + 1):
-        spent = budget.spent()
-        if spent:
-            return snapshots, f"Stopped after round {round_number - 1} of {rounds}: {spent}."
+        if wall_clock() >= check_at:
+            spent = budget.spent()
+            if spent:
+                return snapshots, f"Stopped after round {round_number - 1} of {rounds}: {spent}."
+            check_at = budget.earliest_end()
         try:
-            simulation.advance()
-        except SystemsError as error:
-            if error.refusal is Refusal.OVERFLOW:
-                return snapshots, _overflow_note(model, snapshots[-1], round_number, rounds)
-            raise diagnose.explain_run_failure(
-                listing, model, error, round_number, snapshots[-1]
-            ) from None
-        huge = _too_large_stock(simulation.values)
-        if huge:
-            return snapshots, (
-                f"Stopped at round {round_number} of {rounds}: `{huge}` grew past "
-                f"{growth.MAX_VALUE_DIGITS:,} digits. "
-                f"Rows up to round {round_number - 1} are shown."
-            )
-        snapshots.append(simulation.snapshot())
+            advance()
+        except Exception as exc:
+            failure = simulation.failure(exc)
+            return snapshots, _failed_round(reading, failure, round_number, rounds, snapshots[-1])
+        if not low < min(numbers) <= max(numbers) < high:
+            huge = _too_large_stock(values)
+            if huge:
+                return snapshots, _too_large_note(huge, round_number, rounds)
+        snapshots.append(snapshot())
     return snapshots, None
+
+
+def _failed_round(
+    reading: _Reading, failure: SystemsError, round_number: int, rounds: int, before: Values
+) -> str:
+    """The note on a run that overflowed floating point in round `round_number`; any other
+    failure raises its ModelError."""
+    if failure.refusal is Refusal.OVERFLOW:
+        return _overflow_note(reading.model, before, round_number, rounds)
+    raise diagnose.explain_run_failure(
+        reading.listing, reading.model, failure, round_number, before
+    ) from None
+
+
+def _too_large_note(name: str, round_number: int, rounds: int) -> str:
+    return (
+        f"Stopped at round {round_number} of {rounds}: `{name}` grew past "
+        f"{growth.MAX_VALUE_DIGITS:,} digits. Rows up to round {round_number - 1} are shown."
+    )
 
 
 def _start(reading: _Reading) -> Simulation:
@@ -321,11 +350,6 @@ def _start(reading: _Reading) -> Simulation:
 
 
 def _too_large_stock(values: Values) -> str | None:
-    """Called every round: min and max (in C) clear the usual state at once. A NaN or an
-    infinity fails that check too, and falls through to the exact test."""
-    numbers = values.values()
-    if numbers and -growth.TOO_LARGE < min(numbers) and max(numbers) < growth.TOO_LARGE:
-        return None
     return next((name for name, value in values.items() if growth.too_large(value)), None)
 
 

@@ -470,16 +470,15 @@ class Simulation:
             state = models.State(model._model)
         except Exception as exc:
             raise _run_error(exc, model) from None
-        self.values: Values = state.state
-        # bound once: both run every round
-        self._advance = state.advance
+        self.values: Values = state.state  # the same dict, updated in place each round
+        # Bound once, as both run every round. `advance` raises what `systems` raises: pass it
+        # to `failure` (a try costs nothing until it catches, a wrapper's call every round).
+        self.advance: Callable[[], None] = state.advance
         self.snapshot: Callable[[], Values] = state.snapshot
 
-    def advance(self) -> None:
-        try:
-            self._advance()
-        except Exception as exc:
-            raise _run_error(exc, self._model) from None
+    def failure(self, exc: Exception) -> SystemsError:
+        """What `advance` raising `exc` means."""
+        return _run_error(exc, self._model)
 
 
 def _run_error(exc: Exception, model: BuiltModel) -> SystemsError:

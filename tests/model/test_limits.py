@@ -8,7 +8,7 @@ from bot.model import Limits, ModelError, run_definition
 from bot.model import run as run_module
 from bot.model.growth import MAX_VALUE_DIGITS
 
-from .clock import systems_work
+from .clock import systems_work, work_clock
 from .oracle import assert_plain, assert_same_as_systems, exact_rows, systems_run
 
 MODEL = "[a] > b @ 5\nb > c @ Leak(0.5)"
@@ -75,29 +75,16 @@ def test_an_empty_definition_is_refused(text):
 # --- time budget -------------------------------------------------------------------------------
 
 
-class _Clocks:
-    """The two clocks run.py reads, each moving on every call: time.thread_time (this thread's
-    CPU time) by `cpu` seconds, time.monotonic (wall-clock time) by `wall` seconds. Wall-clock
-    time moving faster than CPU time is a busy instance, where other threads get the CPU."""
-
-    def __init__(self, cpu: float, wall: float):
-        self.cpu_step, self.wall_step = cpu, wall
-        self.cpu = self.wall = 0.0
-
-    def thread_time(self) -> float:
-        self.cpu += self.cpu_step
-        return self.cpu
-
-    def monotonic(self) -> float:
-        self.wall += self.wall_step
-        return self.wall
+# The budget's clocks move only when `systems` works (tests/model/clock.py): CPU time by a
+# round's cost, wall-clock time `busy` times as much. Steps of 1/64 s add up exactly in binary,
+# so no rounding moves a stop by a round. Before round k, k - 1 rounds have been computed.
+ROUND_CPU = 1 / 64
 
 
-def test_the_time_budget_keeps_the_rounds_computed_so_far(monkeypatch):
-    # The deadlines are read once, then the clocks are checked before each round: 0.3 s of
-    # CPU time a round with a 1 s budget leaves rounds 1 to 3.
-    monkeypatch.setattr(run_module, "time", _Clocks(cpu=0.3, wall=0.3))
-    result = run_definition(MODEL, 10, limits=Limits(time_budget_seconds=1.0))
+def test_the_time_budget_keeps_the_rounds_computed_so_far():
+    # 0.4 s of CPU time a round: 1.2 s are used before round 4, past the 1 s budget.
+    with work_clock(per_round=0.4):
+        result = run_definition(MODEL, 10, limits=Limits(time_budget_seconds=1.0))
     assert result.truncated
     assert len(result.rows) == 4
     assert_same_as_systems(result, MODEL, 3)
@@ -106,80 +93,92 @@ def test_the_time_budget_keeps_the_rounds_computed_so_far(monkeypatch):
     )
 
 
-# Steps of 1/64 s and 1/32 s add up exactly in binary: no rounding moves a stop by a round.
-ROUND_CPU = 1 / 64
-
-
 @pytest.mark.parametrize("busy", [1, 2, 2.9], ids=["idle", "twice as slow", "2.9 times as slow"])
-def test_a_busy_instance_computes_the_same_rounds_as_an_idle_one(monkeypatch, busy):
+def test_a_busy_instance_computes_the_same_rounds_as_an_idle_one(busy):
     # A round costs 1/64 s of CPU time however busy the instance; only wall-clock time
-    # stretches. The 1 s of CPU time runs out before round 65, long before the wall-clock
-    # backstop of 3 s: by wall-clock time alone, twice as slow would stop after round 32.
-    monkeypatch.setattr(run_module, "time", _Clocks(cpu=ROUND_CPU, wall=ROUND_CPU * busy))
-    result = run_definition(MODEL, 1000, limits=Limits(time_budget_seconds=1.0))
-    assert len(result.rows) == 65
-    assert_same_as_systems(result, MODEL, 64)
+    # stretches. 65/64 s of CPU time are used before round 66, past the 1 s budget, and before
+    # the wall-clock backstop of 3 s: by wall-clock time alone, twice as slow would stop after
+    # round 32.
+    with work_clock(per_round=ROUND_CPU, busy=busy):
+        result = run_definition(MODEL, 1000, limits=Limits(time_budget_seconds=1.0))
+    assert len(result.rows) == 66
+    assert_same_as_systems(result, MODEL, 65)
     assert result.warnings[-1] == (
-        "Stopped after round 64 of 1000: the run used more than 1 s of CPU time."
+        "Stopped after round 65 of 1000: the run used more than 1 s of CPU time."
     )
 
 
-def test_a_thread_starved_of_cpu_stops_at_the_wall_clock_backstop(monkeypatch):
+def test_a_thread_starved_of_cpu_stops_at_the_wall_clock_backstop():
     # Eight times as slow: 1/8 s of wall-clock time a round passes 3 s (three budgets) before
-    # round 25, while only 25/64 s of CPU time is used.
-    monkeypatch.setattr(run_module, "time", _Clocks(cpu=ROUND_CPU, wall=ROUND_CPU * 8))
-    result = run_definition(MODEL, 1000, limits=Limits(time_budget_seconds=1.0))
+    # round 26, while only 25/64 s of CPU time is used.
+    with work_clock(per_round=ROUND_CPU, busy=8):
+        result = run_definition(MODEL, 1000, limits=Limits(time_budget_seconds=1.0))
     assert result.truncated
-    assert_same_as_systems(result, MODEL, 24)
+    assert_same_as_systems(result, MODEL, 25)
     assert result.warnings[-1] == (
-        "Stopped after round 24 of 1000: the server was too busy to finish it within 3 s."
+        "Stopped after round 25 of 1000: the server was too busy to finish it within 3 s."
     )
 
 
-def test_a_callers_deadline_stops_the_run_sooner_than_the_backstop(monkeypatch):
-    # Wall-clock time moves 1/32 s a call: it reads 1/32 s when the run starts, so 31/32 s of
-    # wall_seconds end at 1 s, and it reads (k + 1)/32 s before round k, so the run stops before
-    # round 32, with CPU time (32/64 s used) and the backstop (3 s) to spare.
-    monkeypatch.setattr(run_module, "time", _Clocks(cpu=ROUND_CPU, wall=1 / 32))
-    limits = Limits(time_budget_seconds=1.0, wall_seconds=31 / 32)
-    result = run_definition(MODEL, 1000, limits=limits)
-    assert_same_as_systems(result, MODEL, 31)
+def test_a_callers_deadline_stops_the_run_sooner_than_the_backstop():
+    # Twice as slow, so wall-clock time moves 1/32 s a round and passes the caller's 1/2 s
+    # before round 18, with CPU time (17/64 s used) and the backstop (3 s) to spare.
+    limits = Limits(time_budget_seconds=1.0, wall_seconds=1 / 2)
+    with work_clock(per_round=ROUND_CPU, busy=2):
+        result = run_definition(MODEL, 1000, limits=limits)
+    assert_same_as_systems(result, MODEL, 17)
     assert result.warnings[-1] == (
-        "Stopped after round 31 of 1000: the server was too busy to finish it within 0.97 s."
+        "Stopped after round 17 of 1000: the server was too busy to finish it within 0.5 s."
     )
 
 
 def test_a_slow_model_stops_near_its_budget(monkeypatch):
-    # Reading this 151-stock model costs 1/4 s of CPU time by the test's clocks, and the budget
-    # counts it: 1/64 s when the budget starts, then 1/4 s, then 1/64 s before each round
-    # passes 1 s + 1/64 s before round 49. Were reading left out, rounds 49 to 64 would run too.
+    # Reading this 151-stock model costs 1/4 s of CPU time by the test's clock, and the budget
+    # counts it: 1/4 s + 49/64 s is past 1 s before round 50. Were reading left out, rounds 50
+    # to 65 would run too.
     lines = ["[Source] > s0 @ 5", *(f"s{i} > s{i + 1} @ Leak(0.5)" for i in range(150))]
     text = "\n".join(lines)
-    clocks = _Clocks(cpu=ROUND_CPU, wall=ROUND_CPU)
     parse = run_module.parse
+    with work_clock(per_round=ROUND_CPU) as clock:
 
-    def slow_parse(*args):
-        clocks.cpu += 1 / 4
-        return parse(*args)
+        def slow_parse(*args):
+            clock.work(1 / 4)
+            return parse(*args)
 
-    monkeypatch.setattr(run_module, "time", clocks)
-    monkeypatch.setattr(run_module, "parse", slow_parse)
-    result = run_definition(text, 1000, limits=Limits(time_budget_seconds=1.0))
+        monkeypatch.setattr(run_module, "parse", slow_parse)
+        result = run_definition(text, 1000, limits=Limits(time_budget_seconds=1.0))
     assert result.truncated
-    assert_same_as_systems(result, text, 48)
+    assert_same_as_systems(result, text, 49)
     assert result.warnings[-1] == (
-        "Stopped after round 48 of 1000: the run used more than 1 s of CPU time."
+        "Stopped after round 49 of 1000: the run used more than 1 s of CPU time."
     )
 
 
-def test_a_run_within_its_budget_is_not_truncated(monkeypatch):
-    # 1/1024 s of CPU time a call by the test's clocks: the last of 1,000 rounds starts at
-    # 1001/1024 s, within the 1 s budget that started at 1/1024 s.
-    monkeypatch.setattr(run_module, "time", _Clocks(cpu=1 / 1024, wall=1 / 1024))
-    result = run_definition(MODEL, 1000, limits=Limits(time_budget_seconds=1.0))
+def test_a_run_within_its_budget_is_not_truncated():
+    # 1/1024 s of CPU time a round: 999/1024 s are used before the last of 1,000 rounds, within
+    # the 1 s budget.
+    with work_clock(per_round=1 / 1024):
+        result = run_definition(MODEL, 1000, limits=Limits(time_budget_seconds=1.0))
     assert not result.truncated
     assert len(result.rows) == 1001
     assert not any("Stopped" in warning for warning in result.warnings)
+
+
+def test_a_round_reads_cpu_time_only_when_the_budget_could_be_spent(monkeypatch):
+    # CPU time is a system call; the wall clock is not. A thread uses at most a second of CPU
+    # time a second, so once the run has read both clocks, it reads CPU time again only when
+    # the wall clock has moved by what was left of the budget. Twice as slow, the 1 s budget
+    # runs out before round 66, as on an idle instance.
+    with work_clock(per_round=ROUND_CPU, busy=2) as clock:
+        reads = []
+        thread_time = clock.thread_time
+        monkeypatch.setattr(clock, "thread_time", lambda: reads.append(1) or thread_time())
+        result = run_definition(MODEL, 100, limits=Limits(time_budget_seconds=1.0))
+    assert len(result.rows) == 66
+    # Once when the budget starts; twice (is it spent? how long until it could be?) before
+    # rounds 1, 33, 49, 57, 61, 63, 64 and 65, each time with half as much CPU time left; once
+    # before round 66, when it is spent.
+    assert len(reads) == 1 + 2 * 8 + 1
 
 
 # --- overflow ----------------------------------------------------------------------------------
