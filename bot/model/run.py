@@ -128,16 +128,19 @@ def run_parsed(parsed: ParsedDefinition, starting: Mapping[str, str] | None = No
         *warn.value_warnings(reading.model, snapshots),
     ]
     stocks = reading.model.visible_stocks
-    pick = _picker(stocks)
+    pick = _picker(stocks, snapshots[0])
     rows = [[index, *pick(state)] for index, state in enumerate(snapshots)]
     if stop_note:
         warnings.append(stop_note)
     return RunResult(definition, parsed.rounds, stocks, rows, warnings, truncated=bool(stop_note))
 
 
-def _picker(stocks: list[str]):
-    """A snapshot's values for `stocks`, as a tuple: itemgetter runs in C, but gives a bare
-    value for a single key."""
+def _picker(stocks: list[str], state: Values):
+    """A snapshot's values for `stocks`, in C: every value, when the snapshots hold just those
+    stocks in that order (no hidden stock), as they usually do; else itemgetter, which gives a
+    bare value for a single key."""
+    if list(state) == stocks:
+        return dict.values
     if len(stocks) > 1:
         return itemgetter(*stocks)
     return lambda state: tuple(state[name] for name in stocks)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from operator import itemgetter
 
 from bot.model.source import FlowParts, split_parts, stock_name, unmatched_parens
 from bot.model.spelling import closest
@@ -234,10 +235,12 @@ def _flooring_to_zero(model: BuiltModel, snapshots: list[Values]) -> list[str]:
 
 
 def _never_moves(flow: Flow, snapshots: list[Values]) -> bool:
-    """Cheap first: only a source that never changes can be stuck, so most flows cost nothing."""
-    values = {state[flow.source] for state in snapshots}
-    value = next(iter(values))
-    if len(values) != 1 or not value or isinstance(value, float) and math.isinf(value):
+    """Cheap first: only a source that never changes can be stuck, and most sources change in
+    the first rounds, so most flows cost nothing (the same value: equal, or the same NaN)."""
+    value = snapshots[0][flow.source]
+    if not value or isinstance(value, float) and math.isinf(value):
+        return False
+    if any(v is not value and v != value for v in map(itemgetter(flow.source), snapshots)):
         return False
     for state in snapshots[:-1]:
         try:

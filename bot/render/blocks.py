@@ -291,7 +291,7 @@ def table_block(result: RunResult) -> dict:
     stocks = result.stocks[: TABLE_MAX_COLUMNS - 1]
     header = ["round", *stocks]
     body = [
-        [str(row[0]), *(display_number(v) for v in row[1 : len(stocks) + 1])]
+        [str(row[0]), *map(display_number, row[1 : len(stocks) + 1])]
         for row in sample(result.rows, TABLE_MAX_ROWS - 1)
     ]
     return _table([header, *body])
@@ -299,7 +299,10 @@ def table_block(result: RunResult) -> dict:
 
 def _table(rows: list[list[str]], align: str = "right") -> dict:
     """A table block of text cells, at most TABLE_MAX_ROWS rows of TABLE_MAX_COLUMNS."""
-    cells = [[_cell(text) for text in row[:TABLE_MAX_COLUMNS]] for row in rows[:TABLE_MAX_ROWS]]
+    cells = [
+        [{"type": "raw_text", "text": text[:200] or " "} for text in row[:TABLE_MAX_COLUMNS]]
+        for row in rows[:TABLE_MAX_ROWS]
+    ]
     settings = [{"align": align} for _ in cells[0]]
     return {"type": "table", "column_settings": settings, "rows": cells}
 
@@ -553,10 +556,6 @@ def _divergence(change: StockChange) -> str:
 def _names(names: list[str]) -> str:
     listed = ", ".join(f"`{_escape(n)}`" for n in names[:20])
     return listed + (f" and {len(names) - 20} more" if len(names) > 20 else "")
-
-
-def _cell(text: str) -> dict:
-    return {"type": "raw_text", "text": text[:200] or " "}
 
 
 # Block Kit's building blocks, shared with views.py.
