@@ -32,6 +32,9 @@ NESTING_CEILING = 200
 # How many time budgets of wall-clock time a run may take, whatever CPU time it used: a thread
 # starved of CPU on a very busy instance still answers in time.
 WALL_BACKSTOP = 3
+# Shorter runs check their values' size every round: that costs less than working out how
+# seldom they need to (see _SizeGuard).
+STRIDE_FROM_ROUNDS = 64
 
 
 @dataclass
@@ -295,16 +298,14 @@ class _Budget:
 
 
 def _simulate(reading: _Reading, rounds: int, budget: _Budget):
-    """`Model.run`'s own loop, with the time budget and an overflow guard between rounds.
-    Beyond `systems`' own work, a round reads the wall clock once (see _Budget.earliest_end)
-    and takes the min and max of the values (in C), which clear the usual state at once: a
-    NaN or an infinity fails that check too, and falls through to the exact test."""
+    """`Model.run`'s own loop, with the time budget and a size guard between rounds. Beyond
+    `systems`' own work, a round reads the wall clock once (see _Budget.earliest_end) and
+    compares its number with the next round the size guard must check."""
     simulation = _start(reading)
     advance, snapshot, values = simulation.advance, simulation.snapshot, simulation.values
     _check_initial_size(values, reading.listing)
-    numbers = values.values() or [0]  # a model of comments alone still runs its rounds
-    low, high = -growth.TOO_LARGE, growth.TOO_LARGE
-    wall_clock, check_at = time.monotonic, -math.inf
+    guard = _SizeGuard(reading.model, values, rounds)
+    wall_clock, check_at, next_check = time.monotonic, -math.inf, 1
     snapshots = [snapshot()]
     for round_number in range(1, rounds + 1):
         if wall_clock() >= check_at:
@@ -317,12 +318,37 @@ def _simulate(reading: _Reading, rounds: int, budget: _Budget):
         except Exception as exc:
             failure = simulation.failure(exc)
             return snapshots, _failed_round(reading, failure, round_number, rounds, snapshots[-1])
-        if not low < min(numbers) <= max(numbers) < high:
-            huge = _too_large_stock(values)
+        if round_number >= next_check:
+            huge, next_check = guard.check(round_number)
             if huge:
                 return snapshots, _too_large_note(huge, round_number, rounds)
         snapshots.append(snapshot())
     return snapshots, None
+
+
+class _SizeGuard:
+    """Stops a run in the round a stock grows past MAX_VALUE_DIGITS. Where a round can only
+    add a few digits (growth.digits_per_round), values far from the limit can't reach it for
+    many rounds, and are checked again only when they could have."""
+
+    def __init__(self, model: BuiltModel, values: Values, rounds: int):
+        self.values = values
+        self.numbers = values.values() or [0]  # a model of comments alone still runs its rounds
+        self.per_round = growth.digits_per_round(model) if rounds >= STRIDE_FROM_ROUNDS else None
+
+    def check(self, round_number: int) -> tuple[str | None, int]:
+        """The stock grown too large in this round, if any; else the next round to check.
+        Min and max (in C) clear the usual values at once; a NaN or an infinity fails that
+        test too, and falls through to the exact one."""
+        numbers = self.numbers
+        if not -growth.TOO_LARGE < min(numbers) <= max(numbers) < growth.TOO_LARGE:
+            huge = _too_large_stock(self.values)
+            if huge:
+                return huge, round_number
+        if self.per_round is None:
+            return None, round_number + 1
+        room = growth.MAX_VALUE_DIGITS - growth.digits_at_most(numbers)
+        return None, round_number + room // self.per_round + 1
 
 
 def _failed_round(
