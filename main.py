@@ -2,10 +2,13 @@
 
 import functions_framework
 
-from bot.entrypoints import Entrypoints
-from bot.settings import Settings
+from bot.long_lived import kept_for_good
 
-ENTRYPOINTS = Entrypoints(Settings.from_env())
+with kept_for_good():
+    from bot.entrypoints import Entrypoints
+    from bot.settings import Settings
+
+    ENTRYPOINTS = Entrypoints(Settings.from_env())
 
 
 @functions_framework.http

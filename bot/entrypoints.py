@@ -14,6 +14,7 @@ from flask import Request, Response
 from bot.api import handle_api
 from bot.http_body import read_body
 from bot.logs import Kind, Outcome, configure_logging, log_handled, trace_context
+from bot.long_lived import kept_for_good
 from bot.request_time import bound_request_time
 from bot.settings import Settings
 
@@ -84,19 +85,21 @@ class Entrypoints:
 
     def _slack_gate(self):
         if self._gate is None:
-            from bot.slack.gate import Gate
+            with kept_for_good():
+                from bot.slack.gate import Gate
 
-            self._gate = Gate(self.settings.slack_signing_secret)
+                self._gate = Gate(self.settings.slack_signing_secret)
         return self._gate
 
     def _slack_request_handler(self):
         with self._slack_handler_lock:
             if self._slack_handler is None:
-                from slack_bolt.adapter.google_cloud_functions import SlackRequestHandler
+                with kept_for_good():
+                    from slack_bolt.adapter.google_cloud_functions import SlackRequestHandler
 
-                from bot.slack.app import build_app
+                    from bot.slack.app import build_app
 
-                self._slack_handler = SlackRequestHandler(build_app(self.settings))
+                    self._slack_handler = SlackRequestHandler(build_app(self.settings))
         return self._slack_handler
 
 
