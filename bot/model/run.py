@@ -6,6 +6,7 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import itemgetter
 
 from bot.model import diagnose, growth, warn
@@ -32,8 +33,7 @@ NESTING_CEILING = 200
 # How many time budgets of wall-clock time a run may take, whatever CPU time it used: a thread
 # starved of CPU on a very busy instance still answers in time.
 WALL_BACKSTOP = 3
-# Shorter runs check their values' size every round: that costs less than working out how
-# seldom they need to (see _SizeGuard).
+# Shorter runs check their values' size every round (see ParsedDefinition.digits_per_round).
 STRIDE_FROM_ROUNDS = 64
 
 
@@ -91,6 +91,14 @@ class ParsedDefinition:
         """Why no more runs may start, in words; None while the budget lasts."""
         return self.budget.spent()
 
+    @cached_property
+    def digits_per_round(self) -> int | None:
+        """growth.digits_per_round for the size guard, worked out once: starting values don't
+        change it. Shorter runs check every round: that costs less than working it out."""
+        if self.rounds < STRIDE_FROM_ROUNDS:
+            return None
+        return growth.digits_per_round(self.reading.model)
+
 
 def parse_definition(
     definition: str,
@@ -124,7 +132,7 @@ def run_parsed(parsed: ParsedDefinition, starting: Mapping[str, str] | None = No
             model = model.with_initial(name, initial_literal(value))
         reading = _Reading(Listing(definition), _reread(reading, definition), model)
         _check_growth(model, reading.listing)
-    snapshots, stop_note = _simulate(reading, parsed.rounds, parsed.budget)
+    snapshots, stop_note = _simulate(reading, parsed)
     warnings = [
         *parsed.warnings,
         *warn.unfed_stock_warnings(reading.model, reading.lines, snapshots),
@@ -297,14 +305,15 @@ class _Budget:
         return min(self.wall_deadline, now + self.cpu_deadline - time.thread_time())
 
 
-def _simulate(reading: _Reading, rounds: int, budget: _Budget):
+def _simulate(reading: _Reading, parsed: ParsedDefinition):
     """`Model.run`'s own loop, with the time budget and a size guard between rounds. Beyond
     `systems`' own work, a round reads the wall clock once (see _Budget.earliest_end) and
     compares its number with the next round the size guard must check."""
     simulation = _start(reading)
     advance, snapshot, values = simulation.advance, simulation.snapshot, simulation.values
     _check_initial_size(values, reading.listing)
-    guard = _SizeGuard(reading.model, values, rounds)
+    rounds, budget = parsed.rounds, parsed.budget
+    guard = _SizeGuard(values, parsed.digits_per_round)
     wall_clock, check_at, next_check = time.monotonic, -math.inf, 1
     snapshots = [snapshot()]
     for round_number in range(1, rounds + 1):
@@ -331,10 +340,10 @@ class _SizeGuard:
     add a few digits (growth.digits_per_round), values far from the limit can't reach it for
     many rounds, and are checked again only when they could have."""
 
-    def __init__(self, model: BuiltModel, values: Values, rounds: int):
+    def __init__(self, values: Values, per_round: int | None):
         self.values = values
         self.numbers = values.values() or [0]  # a model of comments alone still runs its rounds
-        self.per_round = growth.digits_per_round(model) if rounds >= STRIDE_FROM_ROUNDS else None
+        self.per_round = per_round
 
     def check(self, round_number: int) -> tuple[str | None, int]:
         """The stock grown too large in this round, if any; else the next round to check.

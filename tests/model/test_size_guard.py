@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from systems.models import State
 from systems.parse import parse
 
-from bot.model import ModelError, growth, run_definition
+from bot.model import ModelError, Sweep, growth, run_definition, sweep_definition
 from bot.model import run as run_module
 from bot.model.growth import digits_at_most, digits_per_round
 
@@ -124,3 +124,12 @@ def test_far_from_the_limit_a_run_checks_its_values_seldom(monkeypatch):
     )
     run_definition("[x] > a @ 5\na > b @ Leak(0.5)", 1000)
     assert len(checks) < 10
+
+
+def test_a_sweep_works_out_the_bound_once(monkeypatch):
+    calls = []
+    bound = growth.digits_per_round
+    monkeypatch.setattr(growth, "digits_per_round", lambda model: calls.append(1) or bound(model))
+    result = sweep_definition("a(1) > b @ Leak(0 - 9)", Sweep("a", (1, 2, 3)), 100)
+    assert len(result.scenarios) == 3
+    assert len(calls) == 1
