@@ -306,9 +306,10 @@ class _Budget:
 
 
 def _simulate(reading: _Reading, parsed: ParsedDefinition):
-    """`Model.run`'s own loop, with the time budget and a size guard between rounds. Beyond
-    `systems`' own work, a round reads the wall clock once (see _Budget.earliest_end) and
-    compares its number with the next round the size guard must check."""
+    """`Model.run`'s own loop for `reading` (`parsed`'s own, or with other starting values),
+    with the time budget and a size guard between rounds. Beyond `systems`' own work, a round
+    reads the wall clock once (see _Budget.earliest_end) and compares its number with the next
+    round the size guard must check."""
     simulation = _start(reading)
     advance, snapshot, values = simulation.advance, simulation.snapshot, simulation.values
     _check_initial_size(values, reading.listing)
@@ -344,13 +345,14 @@ class _SizeGuard:
         self.values = values
         self.numbers = values.values() or [0]  # a model of comments alone still runs its rounds
         self.per_round = per_round
+        self.low, self.high = -growth.TOO_LARGE, growth.TOO_LARGE  # negated once: 4,000 digits
 
     def check(self, round_number: int) -> tuple[str | None, int]:
         """The stock grown too large in this round, if any; else the next round to check.
         Min and max (in C) clear the usual values at once; a NaN or an infinity fails that
         test too, and falls through to the exact one."""
         numbers = self.numbers
-        if not -growth.TOO_LARGE < min(numbers) <= max(numbers) < growth.TOO_LARGE:
+        if not self.low < min(numbers) <= max(numbers) < self.high:
             huge = _too_large_stock(self.values)
             if huge:
                 return huge, round_number
